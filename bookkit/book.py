@@ -1,0 +1,179 @@
+"""The book model and loading a book directory into it.
+
+`load_book` reads everything the renderers need exactly once: config, chapter
+sources and bibliography. Renderers never go back to the directory for inputs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bibliography import Bibliography, load_bibliography
+from .config import CONFIG_FILE, Config, load_config
+from .diagnostics import BookError, Diagnostic, error
+
+CHAPTER_DIR = "chapters"
+#: Chapters larger than this are refused before pandoc sees them.
+MAX_CHAPTER_BYTES = 8 * 1024 * 1024
+
+_HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*#*\s*$")
+
+
+@dataclass
+class Chapter:
+    """One Markdown source file; `kind` is front, body or back matter."""
+
+    path: str  # relative to the book directory, with forward slashes
+    text: str
+    index: int  # position in reading order, from 0
+    title: str = ""
+    title_line: int | None = None
+    classes: tuple[str, ...] = ()
+    number: int | None = None  # chapter number for numbered body chapters
+
+    @property
+    def kind(self) -> str:
+        if "appendix" in self.classes:
+            return "back"
+        if "unnumbered" in self.classes or "frontmatter" in self.classes:
+            return "front" if self.number is None and not self._after_body else "back"
+        return "body"
+
+    _after_body: bool = field(default=False, repr=False)
+
+    @property
+    def slug(self) -> str:
+        stem = Path(self.path).stem
+        return "ch-" + re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+
+
+@dataclass
+class Book:
+    root: Path
+    config: Config
+    chapters: list[Chapter]
+    bibliography: Bibliography
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.config.title)
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def slugify(text: str) -> str:
+    """File-name slug of a title; keeps ASCII letters and digits only."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80] or "book"
+
+
+def load_book(root: Path, strict: bool = False) -> Book:
+    """Load and validate a book directory; raise BookError with every problem found."""
+    root = root.resolve()
+    config, diags = load_config(root, strict=strict)
+    chapters: list[Chapter] = []
+    bib = None
+    if config is not None:
+        paths, chapter_diags = _chapter_paths(root, config)
+        diags.extend(chapter_diags)
+        for index, rel in enumerate(paths):
+            chapter, chapter_diags = _read_chapter(root, rel, index)
+            diags.extend(chapter_diags)
+            if chapter is not None:
+                chapters.append(chapter)
+        _number_chapters(chapters)
+        bib = load_bibliography(root, config.bibliography)
+        diags.extend(bib.diagnostics)
+    errors = [d for d in diags if d.is_error]
+    if errors or config is None or bib is None:
+        raise BookError(errors or diags)
+    return Book(root, config, chapters, bib, warnings=[d for d in diags if not d.is_error])
+
+
+def _chapter_paths(root: Path, config: Config) -> tuple[list[str], list[Diagnostic]]:
+    if config.chapters:
+        line = config.lines.get("chapters")
+        paths, diags = [], []
+        for rel in config.chapters:
+            if not (root / rel).is_file():
+                diags.append(error(CONFIG_FILE, line, "S003", f"chapter '{rel}' listed in book.yaml does not exist"))
+            else:
+                paths.append(Path(rel).as_posix())
+        return paths, diags
+    folder = root / CHAPTER_DIR
+    found = sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []
+    if not found:
+        return [], [error(CHAPTER_DIR, None, "S005", "no chapter files found")]
+    return [p.relative_to(root).as_posix() for p in found], []
+
+
+def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, list[Diagnostic]]:
+    path = root / rel
+    size = path.stat().st_size
+    if size > MAX_CHAPTER_BYTES:
+        return None, [error(rel, None, "S006", f"chapter is {size // 1024 // 1024} MB; the limit is {MAX_CHAPTER_BYTES // 1024 // 1024} MB")]
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        return None, [error(rel, None, "S006", "file looks binary, not Markdown text")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [error(rel, line, "S006", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}", column)]
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    chapter = Chapter(path=rel, text=text, index=index)
+    diags: list[Diagnostic] = []
+    if not text.strip():
+        diags.append(error(rel, 1, "S004", "chapter is empty"))
+        return chapter, diags
+    title, line, classes = _first_heading(text)
+    if title is None:
+        diags.append(error(rel, 1, "S001", "chapter does not open with a level-1 title ('# Title')"))
+    else:
+        chapter.title, chapter.title_line, chapter.classes = title, line, classes
+    return chapter, diags
+
+
+def _first_heading(text: str) -> tuple[str | None, int | None, tuple[str, ...]]:
+    in_fence = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        match = _HEADING.match(line)
+        if match:
+            attrs = match.group("attrs") or ""
+            classes = tuple(tok[1:] for tok in attrs.split() if tok.startswith("."))
+            if "-" in attrs.split():
+                classes += ("unnumbered",)
+            return match.group("title").strip(), number, classes
+        if line.strip() and not line.startswith("<!--"):
+            return None, None, ()
+    return None, None, ()
+
+
+def _number_chapters(chapters: list[Chapter]) -> None:
+    number = 0
+    seen_body = False
+    for chapter in chapters:
+        if "appendix" in chapter.classes:
+            chapter._after_body = True
+            continue
+        if "unnumbered" in chapter.classes or "frontmatter" in chapter.classes:
+            chapter._after_body = seen_body
+            continue
+        seen_body = True
+        number += 1
+        chapter.number = number

@@ -1,0 +1,141 @@
+"""pandoc, chapter by chapter: Markdown + citeproc → pandoc AST → HTML fragments.
+
+Each chapter is converted on its own so that note labels stay local to their file
+and the first citation of a source in every chapter is in full form. Results are
+cached by the hash of everything that affects them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pypandoc
+
+from . import __version__
+from .bibliography import csl_path
+from .book import Book, Chapter
+from .cache import Cache, digest
+from .diagnostics import BookError, Diagnostic, error, warning
+
+FILTERS = resources.files("bookkit") / "filters"
+#: pandoc's reader: its Markdown, minus features that would let a chapter pull in files.
+READER = "markdown-raw_tex"
+
+
+@dataclass
+class Converted:
+    """A chapter after pandoc: its AST (for the EPUB) and HTML (for print and preview)."""
+
+    chapter: Chapter | None  # None for generated back matter (the bibliography)
+    slug: str
+    title: str
+    title_html: str
+    classes: tuple[str, ...]
+    number: int | None
+    kind: str  # front, body or back
+    ast: dict
+    title_ast: dict = field(default_factory=dict)  # the title as a one-paragraph document
+    body_ast: dict = field(default_factory=dict)  # everything after the title
+    body_html: str = ""
+    cited: list[str] = field(default_factory=list)
+    notes: int = 0
+
+
+@lru_cache(maxsize=1)
+def pandoc_binary() -> str:
+    return pypandoc.get_pandoc_path()
+
+
+@lru_cache(maxsize=1)
+def pandoc_version() -> str:
+    return pypandoc.get_pandoc_version()
+
+
+def filter_path(name: str) -> str:
+    return str(FILTERS / name)
+
+
+def run_pandoc(args: list[str], data: bytes, source: str, cwd: Path | None = None) -> tuple[bytes, list[Diagnostic]]:
+    """Run pandoc; its warnings come back as diagnostics against `source`."""
+    try:
+        proc = subprocess.run([pandoc_binary(), *args], input=data, capture_output=True, cwd=cwd, timeout=600)
+    except subprocess.TimeoutExpired:
+        raise BookError([error(source, None, "R003", "pandoc took longer than 10 minutes")]) from None
+    messages = [line.strip() for line in proc.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    if proc.returncode != 0:
+        text = "; ".join(messages[:3]) or f"pandoc failed with status {proc.returncode}"
+        raise BookError([error(source, None, "R003", text)])
+    diags = [warning(source, None, "R003", m.removeprefix("[WARNING] ")) for m in messages if m.startswith("[WARNING]")]
+    return proc.stdout, diags
+
+
+def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[Diagnostic]]:
+    """Markdown → pandoc JSON AST with citations resolved into notes."""
+    csl = csl_path(book.config.csl)
+    cjk = Path(filter_path("cjk.lua"))
+    key = digest("ast", __version__, pandoc_version(), chapter.text, book.bibliography.text,
+                 csl.read_text(encoding="utf-8"), cjk.read_text(encoding="utf-8"), book.config.lang)
+    cached = cache.get("ast", key)
+    if cached is not None:
+        stored = json.loads(cached)
+        return stored["ast"], [Diagnostic(*d) for d in stored["diags"]]
+    args = [
+        "-f", READER, "-t", "json",
+        "--citeproc", f"--bibliography={book.root / book.config.bibliography}", f"--csl={csl}",
+        "-M", "suppress-bibliography=true", "-M", f"lang={book.config.lang}",
+        f"--lua-filter={cjk}",
+    ]
+    out, diags = run_pandoc(args, chapter.text.encode("utf-8"), chapter.path)
+    ast = json.loads(out)
+    cache.put("ast", key, json.dumps({"ast": ast, "diags": [list(d.__dict__.values()) for d in diags]}).encode())
+    return ast, diags
+
+
+def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
+    """The closing bibliography of every cited work, as a pandoc AST."""
+    csl = csl_path(book.config.csl)
+    source = (
+        "---\nnocite: |\n  " + ", ".join("@" + k for k in keys) + "\n---\n\n"
+        "# Bibliography {#bibliography .unnumbered}\n\n::: {#refs}\n:::\n"
+    )
+    key = digest("bib", __version__, pandoc_version(), source, book.bibliography.text, csl.read_text(encoding="utf-8"))
+    cached = cache.get("ast", key)
+    if cached is not None:
+        return json.loads(cached)
+    args = ["-f", READER, "-t", "json", "--citeproc",
+            f"--bibliography={book.root / book.config.bibliography}", f"--csl={csl}",
+            "-M", f"lang={book.config.lang}", f"--lua-filter={filter_path('cjk.lua')}"]
+    out, _ = run_pandoc(args, source.encode("utf-8"), book.config.bibliography)
+    ast = json.loads(out)
+    cache.put("ast", key, json.dumps(ast).encode())
+    return ast
+
+
+def ast_to_html(ast: dict, source: str, cache: Cache, notes_inline: bool = True) -> str:
+    """pandoc AST → HTML5 fragment; notes become inline spans for paged media."""
+    data = json.dumps(ast, sort_keys=True).encode("utf-8")
+    filters = [filter_path("notes-inline.lua")] if notes_inline else []
+    key = digest("html", __version__, pandoc_version(), data, *(Path(f).read_text() for f in filters))
+    cached = cache.get("html", key)
+    if cached is not None:
+        return cached.decode("utf-8")
+    args = ["-f", "json", "-t", "html5", "--wrap=none", "--section-divs"]
+    args += [f"--lua-filter={f}" for f in filters]
+    out, _ = run_pandoc(args, data, source)
+    cache.put("html", key, out)
+    return out.decode("utf-8")
+
+
+def convert_all(book: Book, cache: Cache, jobs: int = 2) -> tuple[list[Chapter], list[dict], list[Diagnostic]]:
+    """Convert every chapter (in parallel threads; pandoc runs as a subprocess)."""
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        results = list(pool.map(lambda ch: chapter_ast(book, ch, cache), book.chapters))
+    asts = [r[0] for r in results]
+    diags = [d for r in results for d in r[1]]
+    return book.chapters, asts, diags

@@ -1,0 +1,12 @@
+-- For paged output: put each note's text where it is called, as a span that the
+-- print stylesheet floats to the foot of the page (CSS `float: footnote`).
+function Note(el)
+  local inlines = pandoc.List()
+  for i, block in ipairs(el.content) do
+    if i > 1 then
+      inlines:insert(pandoc.RawInline("html", '<span class="note-break"></span>'))
+    end
+    inlines:extend(pandoc.utils.blocks_to_inlines({block}))
+  end
+  return pandoc.Span(inlines, {class = "footnote"})
+end

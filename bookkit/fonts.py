@@ -1,0 +1,109 @@
+"""Fonts from PyPI packages: the text face and a CJK face, found via importlib.
+
+No system font is ever used. The CJK face is cut out of the Noto Sans CJK collection
+and subset to the characters the book prints, so both the PDF and the EPUB carry a
+few kilobytes of Chinese glyphs instead of 19 MB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .cache import Cache, atomic_write, digest
+
+TEXT_FAMILY = "Source Serif Pro"
+CJK_FAMILY = "Noto Sans CJK SC"
+#: face index of Simplified Chinese inside NotoSansCJK-Regular.ttc
+_CJK_INDEX = 2
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    weight: int
+    style: str  # normal or italic
+    path: Path
+    unicode_range: str = ""
+
+    @property
+    def format(self) -> str:
+        return "opentype" if self.path.suffix == ".otf" else "truetype"
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    return Path(str(resources.files(package).joinpath(*parts)))
+
+
+def text_faces() -> list[Face]:
+    """Regular, italic, semibold, bold and bold italic, each its own real file."""
+    def f(name: str) -> Path:
+        return _package_file("font_source_serif_pro", "files", f"SourceSerifPro-{name}.otf")
+
+    return [
+        Face(TEXT_FAMILY, 400, "normal", f("Regular")),
+        Face(TEXT_FAMILY, 400, "italic", f("It")),
+        Face(TEXT_FAMILY, 600, "normal", f("Semibold")),
+        Face(TEXT_FAMILY, 600, "italic", f("SemiboldIt")),
+        Face(TEXT_FAMILY, 700, "normal", f("Bold")),
+        Face(TEXT_FAMILY, 700, "italic", f("BoldIt")),
+    ]
+
+
+def cjk_collection() -> Path:
+    return _package_file("noto_cjk_sans_otc", "NotoSansCJK-Regular.ttc")
+
+
+def is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return (0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF
+            or 0x3000 <= cp <= 0x303F or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x2FA1F)
+
+
+def cjk_face(chars: set[str], cache: Cache) -> Face | None:
+    """A subset of Noto Sans CJK SC holding exactly the CJK characters used; None if none are."""
+    wanted = "".join(sorted(c for c in chars if is_cjk(c)))
+    if not wanted:
+        return None
+    key = digest("cjk", wanted, str(cjk_collection().stat().st_size))
+    path = cache.path("fonts", key, ".otf")
+    if not path.exists():
+        atomic_write(path, subset_font(cjk_collection(), wanted, index=_CJK_INDEX))
+    return Face(CJK_FAMILY, 400, "normal", path)
+
+
+def subset_font(source: Path, text: str, index: int = 0) -> bytes:
+    """Bytes of `source` (face `index` of a collection) cut down to the glyphs for `text`."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection, TTFont
+
+    font = TTCollection(str(source)).fonts[index] if source.suffix in (".ttc", ".otc") else TTFont(str(source))
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.layout_features = ["*"]
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def font_face_css(faces: list[Face], url_for) -> str:
+    """@font-face rules; `url_for(path)` gives the URL the renderer should load."""
+    rules = []
+    for face in faces:
+        rng = f"\n  unicode-range: {face.unicode_range};" if face.unicode_range else ""
+        rules.append(
+            "@font-face {\n"
+            f'  font-family: "{face.family}";\n'
+            f"  src: url(\"{url_for(face.path)}\") format(\"{face.format}\");\n"
+            f"  font-weight: {face.weight};\n  font-style: {face.style};{rng}\n}}"
+        )
+    return "\n".join(rules) + "\n"

@@ -1,0 +1,138 @@
+"""The build up to the renderers: convert, check, transform.
+
+`prepare` turns a loaded Book into the list of converted parts (front matter,
+chapters, appendices, bibliography) that every renderer takes as it is.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+from dataclasses import dataclass, field
+
+from .book import Book
+from .cache import Cache, atomic_write, digest
+from .check import run_checks
+from .convert import Converted, ast_to_html, bibliography_ast, convert_all
+from .diagnostics import BookError, Diagnostic, Report, error
+from .templates_env import environment
+from .timeline import load_timeline, render_svg
+from .transforms import (cited_keys, count, figure, map_blocks, number_figures, resolve_images,
+                         split_title, stringify)
+
+FIGURE_DIR = "figures"
+
+
+@dataclass
+class Prepared:
+    book: Book
+    parts: list[Converted]
+    report: Report
+    images: list[str] = field(default_factory=list)  # book-relative paths of every image
+
+    @property
+    def chapters(self) -> list[Converted]:
+        return [p for p in self.parts if p.chapter is not None]
+
+    def text_characters(self) -> set[str]:
+        """Every character the book prints, for font subsetting."""
+        chars = set(self.book.config.title + self.book.config.subtitle + self.book.config.author_line)
+        chars |= set(self.book.config.publisher + self.book.config.rights + self.book.config.description)
+        for part in self.parts:
+            chars |= set(part.body_html) | set(part.title_html)
+        return chars
+
+
+def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jobs: int = 2) -> Prepared:
+    """Convert every chapter and run the checks; raise BookError on any error."""
+    report = Report()
+    report.extend(book.warnings)
+    chapters, asts, pandoc_diags = convert_all(book, cache, jobs=jobs)
+    report.extend(pandoc_diags_filtered(pandoc_diags))
+    problems = run_checks(book, asts)
+    if draft:
+        problems = [d if d.code != "C001" else Diagnostic(d.path, d.line, d.column, "warning", d.code, d.message) for d in problems]
+    report.extend(problems)
+    report.raise_if_errors()
+
+    env = environment(book.root)
+    parts: list[Converted] = []
+    images: list[str] = []
+    figure_number = 1
+    for chapter, ast in zip(chapters, asts):
+        ast = copy.deepcopy(ast)
+        images += resolve_images(ast, posixpath.dirname(chapter.path))
+        ast["blocks"] = _expand_timelines(ast["blocks"], book, chapter, cache, env, images)
+        figure_number = number_figures(ast, figure_number)
+        header, rest = split_title(ast)
+        title_ast = {**ast, "blocks": [{"t": "Plain", "c": header["c"][2]}] if header else []}
+        ident = header["c"][1][0] if header else chapter.slug
+        parts.append(Converted(
+            chapter=chapter, slug=ident or chapter.slug, title=stringify(header["c"][2]) if header else chapter.title,
+            title_html="", classes=chapter.classes, number=chapter.number, kind=chapter.kind,
+            ast=ast, title_ast=title_ast, body_ast={**ast, "blocks": rest},
+            cited=cited_keys(ast), notes=count(ast, "Note"),
+        ))
+
+    keys = sorted({k for p in parts for k in p.cited} & book.bibliography.keys)
+    if keys:
+        bib_ast = bibliography_ast(book, keys, cache)
+        header, rest = split_title(bib_ast)
+        parts.append(Converted(
+            chapter=None, slug="bibliography", title="Bibliography", title_html="",
+            classes=("unnumbered",), number=None, kind="back", ast=bib_ast,
+            title_ast={**bib_ast, "blocks": [{"t": "Plain", "c": header["c"][2]}]},
+            body_ast={**bib_ast, "blocks": rest},
+        ))
+
+    if html:
+        for part in parts:
+            source = part.chapter.path if part.chapter else book.config.bibliography
+            part.body_html = ast_to_html(part.body_ast, source, cache)
+            part.title_html = ast_to_html(part.title_ast, source, cache).strip()
+    return Prepared(book, parts, report, images)
+
+
+def pandoc_diags_filtered(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """pandoc's own warnings minus those our checks already report better (C001)."""
+    return [d for d in diags if "citation" not in d.message.lower() or "not found" not in d.message.lower()]
+
+
+def _expand_timelines(blocks: list, book: Book, chapter, cache: Cache, env, images: list[str]) -> list:
+    def replace(block):
+        if block.get("t") != "Div":
+            return None
+        (ident, classes, attrs), content = block["c"]
+        if "timeline" not in classes:
+            return None
+        attrs = dict(attrs)
+        line = _line_of(chapter.text, ".timeline")
+        src = attrs.get("src")
+        if not src:
+            raise BookError([error(chapter.path, line, "D001", "timeline block needs a src=\"data/….yaml\" attribute")])
+        alt = attrs.get("alt", "").strip()
+        if not alt:
+            raise BookError([error(chapter.path, line, "L002", "timeline block needs alt text (alt=\"…\")")])
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(chapter.path), src)) if not src.startswith(("/", "data/")) else src
+        timeline = load_timeline(book.root, rel, chapter.path, line)
+        svg = render_svg(timeline, alt, env)
+        name = f"timeline-{digest(svg)[:16]}.svg"
+        path = cache.root / FIGURE_DIR / name
+        if not path.exists():
+            atomic_write(path, svg.encode("utf-8"))
+        fig_src = posixpath.join(".cache", FIGURE_DIR, name)
+        images.append(fig_src)
+        caption = []
+        for b in content:
+            if b["t"] in ("Para", "Plain"):
+                caption += ([{"t": "Space"}] if caption else []) + b["c"]
+        return [figure(ident or "chronology-figure", fig_src, alt, caption, ["timeline"])]
+
+    return map_blocks(blocks, replace)
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None

@@ -1,0 +1,107 @@
+"""The EPUB 3: the chapters' pandoc ASTs joined and written by pandoc's EPUB writer.
+
+Chapters were converted one by one, so their notes are already resolved AST nodes:
+joining the ASTs cannot mix up two chapters' `[^1]`. pandoc writes one XHTML file
+per chapter with the notes at its end, numbered from 1 in each chapter.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cache import Cache, atomic_write
+from ..convert import run_pandoc
+from ..diagnostics import Diagnostic
+import shutil
+
+from ..fonts import Face, cjk_face, font_face_css, text_faces
+from ..outputs import build_timestamp
+from ..pipeline import Prepared
+from ..templates_env import style_path
+from ..transforms import str_inlines
+
+@dataclass
+class EpubResult:
+    path: Path
+    chapters: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _meta_inlines(text: str) -> dict:
+    return {"t": "MetaInlines", "c": str_inlines(text)}
+
+
+def _meta(prepared: Prepared) -> dict:
+    config = prepared.book.config
+    meta: dict = {
+        "title": _meta_inlines(config.title),
+        "lang": _meta_inlines(config.lang),
+        "creator": {"t": "MetaList", "c": [
+            {"t": "MetaMap", "c": {"role": _meta_inlines("author"), "text": _meta_inlines(name)}}
+            for name in config.author]},
+        "date": _meta_inlines(build_timestamp(config.date)[:10]),
+    }
+    if config.subtitle:
+        meta["subtitle"] = _meta_inlines(config.subtitle)
+    for key in ("publisher", "rights", "description"):
+        value = getattr(config, key)
+        if value:
+            meta[key] = _meta_inlines(value)
+    if config.isbn.ebook:
+        meta["identifier"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {
+            "scheme": _meta_inlines("ISBN-13"), "text": _meta_inlines(config.isbn.ebook)}}]}
+    return meta
+
+
+def joined_ast(prepared: Prepared) -> dict:
+    """One document: each part's title as a level-1 header carrying its epub:type."""
+    blocks: list = []
+    api = None
+    for part in prepared.parts:
+        api = part.ast.get("pandoc-api-version", api)
+        title_inlines = part.title_ast["blocks"][0]["c"] if part.title_ast.get("blocks") else str_inlines(part.title)
+        classes = [c for c in part.classes if c != "appendix"]
+        if part.number is None and "unnumbered" not in classes:
+            classes.append("unnumbered")
+        attrs = [["epub:type", _epub_type(part)]]
+        blocks.append({"t": "Header", "c": [1, [part.slug, classes, attrs], title_inlines]})
+        blocks.extend(part.body_ast["blocks"])
+    return {"pandoc-api-version": api or [1, 23, 1], "meta": _meta(prepared), "blocks": blocks}
+
+
+def _epub_type(part) -> str:
+    if part.slug == "bibliography":
+        return "bibliography"
+    if "appendix" in part.classes:
+        return "appendix"
+    if part.kind == "front":
+        return "preface"
+    return "chapter"
+
+
+def render_epub(prepared: Prepared, out: Path, cache: Cache) -> EpubResult:
+    book = prepared.book
+    doc = joined_ast(prepared)
+    faces = text_faces()
+    cjk = cjk_face(prepared.text_characters(), cache)
+    with tempfile.TemporaryDirectory(prefix="bookkit-epub-") as tmp:
+        tmpdir = Path(tmp)
+        embedded = [f for f in faces if f.weight in (400, 700)]
+        if cjk:
+            local = tmpdir / "NotoSansCJKsc-subset.otf"
+            shutil.copyfile(cjk.path, local)
+            embedded.append(Face(cjk.family, cjk.weight, cjk.style, local))
+        fonts = [f.path for f in embedded]
+        css = tmpdir / "book.css"
+        css.write_text(font_face_css(embedded, lambda p: "../fonts/" + p.name)
+                       + style_path(book.root, "epub.css").read_text(encoding="utf-8"), encoding="utf-8")
+        args = ["-f", "json", "-t", "epub3", "-o", str(tmpdir / "book.epub"), f"--css={css}",
+                "--toc", "--toc-depth=1", "--split-level=1", f"--resource-path={book.root}"]
+        args += [f"--epub-embed-font={p}" for p in fonts]
+        _, diags = run_pandoc(args, json.dumps(doc).encode("utf-8"), "book", cwd=book.root)
+        data = (tmpdir / "book.epub").read_bytes()
+    atomic_write(out, data)
+    return EpubResult(out, len(prepared.parts), diags)

@@ -1,0 +1,48 @@
+"""The single gate for every resource the renderers load.
+
+Only files inside the book directory (after resolving symlinks), the toolkit's own
+package and the font packages are served; network URLs and everything else are
+refused without a connection attempt and reported as diagnostics.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..diagnostics import Diagnostic, warning
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def is_inside(path: Path, roots: list[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == root or root in resolved.parents for root in roots)
+
+
+class SafeFetcher(URLFetcher):
+    def __init__(self, book_root: Path, extra_roots: list[Path] | None = None):
+        super().__init__(allowed_protocols={"file", "data"})
+        self.roots = [book_root.resolve(), PACKAGE_ROOT, *(p.resolve() for p in extra_roots or [])]
+        self.book_root = book_root.resolve()
+        self.diagnostics: list[Diagnostic] = []
+
+    def refuse(self, url: str, code: str, why: str) -> None:
+        shown = url if len(url) < 120 else url[:117] + "..."
+        self.diagnostics.append(warning("book", None, code, f"{why}: '{shown}' was not loaded"))
+        raise ValueError(f"{why}: {shown}")
+
+    def fetch(self, url, headers=None):
+        scheme = urlparse(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            self.refuse(url, "L005", "remote resource refused")
+        path = Path(unquote(urlparse(url).path))
+        if not is_inside(path, self.roots):
+            self.refuse(url, "L004", "resource outside the book directory refused")
+        if not path.is_file():
+            self.refuse(url, "L001", "file not found")
+        return URLFetcherResponse(path.as_uri(), body=path.read_bytes())

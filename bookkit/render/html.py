@@ -1,0 +1,27 @@
+"""The whole book as one HTML document, from the Jinja2 `book.html` template.
+
+The print PDF and the live preview both start here, so what an editor previews is
+what the press edition is made of.
+"""
+
+from __future__ import annotations
+
+from .. import __version__
+from ..pipeline import Prepared
+from ..templates_env import environment
+
+
+def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | None = None) -> str:
+    book = prepared.book
+    env = environment(book.root)
+    template = env.get_template("book.html")
+    config = book.config
+    return template.render(
+        config=config,
+        parts=prepared.parts,
+        variant=variant,
+        version=__version__,
+        fonts=fonts or [],
+        date=config.date,
+        year=config.date[:4] if config.date else "",
+    )

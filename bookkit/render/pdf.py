@@ -1,0 +1,145 @@
+"""The PDF: the book's HTML laid out by WeasyPrint with the print stylesheet.
+
+Every resource goes through one URL fetcher that only serves files inside the book,
+the toolkit's package and installed font packages. Fonts are declared with
+@font-face and the same FontConfiguration is given to CSS() and render(), without
+which WeasyPrint silently falls back to system fonts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cache import Cache, atomic_write
+from ..diagnostics import BookError, Diagnostic, error, warning
+from ..fonts import cjk_face, font_face_css, text_faces
+from ..outputs import build_timestamp
+from ..pipeline import Prepared
+from ..templates_env import style_path
+from .fetch import SafeFetcher
+from .html import book_html
+
+#: KDP's minimum inside margin by page count: (up to pages, gutter inches).
+KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (10**9, 0.875))
+
+
+def kdp_gutter(pages: int) -> float:
+    for limit, gutter in KDP_GUTTER:
+        if pages <= limit:
+            return gutter
+    return KDP_GUTTER[-1][1]
+
+
+@dataclass
+class PdfResult:
+    path: Path
+    pages: int
+    variant: str
+    trim: tuple[float, float]
+    bleed: float
+    gutter: float
+    fonts: list[str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def page_css(trim: tuple[float, float], bleed: float, gutter: float, marks: bool) -> str:
+    width, height = trim
+    inside = max(gutter + 0.25, 0.7)
+    outside = 0.6 if bleed else 0.55
+    return f"""
+@page {{ size: {width}in {height}in; bleed: {bleed}in; marks: {'crop' if marks else 'none'};
+        margin: 0.8in {outside}in 0.85in {inside}in; }}
+@page :left {{ margin-left: {outside}in; margin-right: {inside}in; }}
+@page :right {{ margin-left: {inside}in; margin-right: {outside}in; }}
+"""
+
+
+@contextlib.contextmanager
+def captured_warnings(source: str):
+    """Collect WeasyPrint's log messages as diagnostics instead of printing them."""
+    from weasyprint import LOGGER
+
+    records: list[logging.LogRecord] = []
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Handler(level=logging.WARNING)
+    old_propagate = LOGGER.propagate
+    LOGGER.addHandler(handler)
+    LOGGER.propagate = False
+    diags: list[Diagnostic] = []
+    try:
+        yield diags
+    finally:
+        LOGGER.removeHandler(handler)
+        LOGGER.propagate = old_propagate
+        for record in records:
+            message = record.getMessage()
+            if ".notdef" in message or "No glyph" in message:
+                diags.append(error(source, None, "R002", f"a character has no glyph in any font: {message}"))
+            else:
+                diags.append(warning(source, None, "R004", f"WeasyPrint: {message}"))
+
+
+def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "print", marks: bool = False) -> PdfResult:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    book = prepared.book
+    config = book.config
+    faces = text_faces()
+    cjk = cjk_face(prepared.text_characters(), cache)
+    if cjk:
+        faces.append(cjk)
+    font_names = sorted({f.family for f in faces})
+    fetcher = SafeFetcher(book.root, extra_roots=[f.path.parent for f in faces] + [cache.root])
+    html_text = book_html(prepared, variant=variant, fonts=font_names)
+    base = book.root.as_uri() + "/"
+    bleed = config.bleed if variant == "print" else 0.0
+
+    font_config = FontConfiguration()
+    css_text = font_face_css(faces, lambda p: p.resolve().as_uri())
+    stylesheets = [style_path(book.root, "print.css").read_text(encoding="utf-8")]
+    own_extra = book.root / "styles" / "book.css"
+    if own_extra.is_file():
+        stylesheets.append(own_extra.read_text(encoding="utf-8"))
+
+    def layout(gutter: float):
+        css = [CSS(string=css_text, font_config=font_config, url_fetcher=fetcher, base_url=base)]
+        css += [CSS(string=s, font_config=font_config, url_fetcher=fetcher, base_url=base) for s in stylesheets]
+        css.append(CSS(string=page_css(config.trim_inches, bleed, gutter, marks), font_config=font_config))
+        document = HTML(string=html_text, base_url=base, url_fetcher=fetcher).render(
+            stylesheets=css, font_config=font_config)
+        return document
+
+    with captured_warnings("book") as diags:
+        gutter = kdp_gutter(150)
+        document = layout(gutter)
+        if kdp_gutter(len(document.pages)) != gutter:
+            gutter = kdp_gutter(len(document.pages))
+            document = layout(gutter)
+        if len(document.pages) % 2:
+            blank = _blank_page(document)
+            document = document.copy(document.pages + [blank])
+        stamp = build_timestamp(config.date)
+        document.metadata.created = document.metadata.modified = stamp
+        options = {"pdf_identifier": b"bookkit-" + book.slug.encode()[:48]}
+        if variant == "print":
+            options["pdf_variant"] = "pdf/x-4"
+        pdf_bytes = document.write_pdf(**options)
+    diags.extend(fetcher.diagnostics)
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        raise BookError(errors)
+    atomic_write(out, pdf_bytes)
+    return PdfResult(out, len(document.pages), variant, config.trim_inches, bleed, gutter, font_names, diags)
+
+
+def _blank_page(document):
+    """A page with nothing on it, to make the page count even (the half-title's verso)."""
+    return document.pages[1]

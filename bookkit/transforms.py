@@ -1,0 +1,142 @@
+"""Small passes over pandoc's JSON AST, between conversion and rendering.
+
+Each pass has one job (resolve image paths, turn data-driven figure blocks into
+figures, number figures, collect citations) and works the same for every output.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any, Callable, Iterator
+
+Node = dict[str, Any]
+
+
+def iter_nodes(node: Any) -> Iterator[Node]:
+    """Every AST element (a dict with a "t" key), depth first, in document order."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "t" in item:
+                yield item
+            if "c" in item:
+                stack.append(item["c"])
+            elif "blocks" in item:
+                stack.append(item["blocks"])
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
+def map_blocks(blocks: list, fn: Callable[[Node], list | None]) -> list:
+    """Replace blocks (recursively) by fn(block) when it returns a list."""
+    out = []
+    for block in blocks:
+        replaced = fn(block)
+        if replaced is not None:
+            out.extend(replaced)
+            continue
+        if block.get("t") in ("Div", "BlockQuote", "Figure"):
+            content = block["c"]
+            if block["t"] == "BlockQuote":
+                block["c"] = map_blocks(content, fn)
+            else:
+                content[-1] = map_blocks(content[-1], fn)
+        out.append(block)
+    return out
+
+
+def stringify(inlines: list) -> str:
+    parts = []
+    for node in iter_nodes(inlines):
+        t = node["t"]
+        if t == "Str":
+            parts.append(node["c"])
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            parts.append(" ")
+        elif t == "Note":
+            continue
+    return "".join(parts)
+
+
+def cited_keys(ast: Any) -> list[str]:
+    """Citation keys in order of first use."""
+    seen: dict[str, None] = {}
+    for node in iter_nodes(ast):
+        if node["t"] == "Cite":
+            for citation in node["c"][0]:
+                seen.setdefault(citation["citationId"], None)
+    return list(seen)
+
+
+def count(ast: Any, kind: str) -> int:
+    return sum(1 for node in iter_nodes(ast) if node["t"] == kind)
+
+
+def split_title(ast: dict) -> tuple[Node | None, list]:
+    """The chapter's first level-1 header and the remaining blocks."""
+    blocks = ast["blocks"]
+    for index, block in enumerate(blocks):
+        if block["t"] == "Header" and block["c"][0] == 1:
+            return block, blocks[:index] + blocks[index + 1:]
+    return None, blocks
+
+
+def resolve_images(ast: Any, chapter_dir: str) -> list[str]:
+    """Make image paths relative to the book root; returns the resolved paths."""
+    found = []
+    for node in iter_nodes(ast):
+        if node["t"] == "Image":
+            target = node["c"][2]
+            src = target[0]
+            if not _is_external(src) and not src.startswith("/"):
+                src = posixpath.normpath(posixpath.join(chapter_dir, src)) if chapter_dir else posixpath.normpath(src)
+                target[0] = src
+            found.append(src)
+    return found
+
+
+def _is_external(src: str) -> bool:
+    return ":" in src.split("/")[0]
+
+
+def para(text: str) -> Node:
+    return {"t": "Para", "c": str_inlines(text)}
+
+
+def str_inlines(text: str) -> list:
+    out: list = []
+    for i, word in enumerate(text.split(" ")):
+        if i:
+            out.append({"t": "Space"})
+        if word:
+            out.append({"t": "Str", "c": word})
+    return out
+
+
+def figure(ident: str, src: str, alt: str, caption: list, classes: list[str]) -> Node:
+    """A pandoc Figure holding one image (numbered later by number_figures)."""
+    image = {"t": "Image", "c": [["", [], []], str_inlines(alt), [src, ""]]}
+    return {
+        "t": "Figure",
+        "c": [[ident, classes, []], [None, [{"t": "Plain", "c": caption}]], [{"t": "Plain", "c": [image]}]],
+    }
+
+
+def number_figures(ast: dict, start: int) -> int:
+    """Prefix captions of author figures with 'Figure N.'; returns the next number."""
+    number = start
+    for node in iter_nodes(ast):
+        if node["t"] != "Figure":
+            continue
+        caption_blocks = node["c"][1][1]
+        if any(n["t"] == "Span" and "figure-label" in n["c"][0][1] for n in iter_nodes(caption_blocks)):
+            number += 1
+            continue
+        label = {"t": "Span", "c": [["", ["figure-label"], []], str_inlines(f"Figure {number}.")]}
+        if caption_blocks and caption_blocks[0]["t"] in ("Plain", "Para"):
+            caption_blocks[0]["c"][:0] = [label, {"t": "Space"}]
+        else:
+            caption_blocks.insert(0, {"t": "Plain", "c": [label]})
+        number += 1
+    return number
