@@ -22,6 +22,9 @@ from ..templates_env import style_path
 from .fetch import SafeFetcher
 from .html import book_html
 
+#: WeasyPrint messages about the machine, not the book; dropped rather than reported.
+IGNORED_MESSAGES = ("Using fontTools instead of HarfBuzz-Subset",)
+
 #: KDP's minimum inside margin by page count: (up to pages, gutter inches).
 KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (10**9, 0.875))
 
@@ -80,13 +83,28 @@ def captured_warnings(source: str):
         LOGGER.propagate = old_propagate
         for record in records:
             message = record.getMessage()
+            if message.startswith(IGNORED_MESSAGES):
+                continue
             if ".notdef" in message or "No glyph" in message:
                 diags.append(error(source, None, "R002", f"a character has no glyph in any font: {message}"))
             else:
                 diags.append(warning(source, None, "R004", f"WeasyPrint: {message}"))
 
 
-def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "print", marks: bool = False) -> PdfResult:
+@dataclass
+class Layout:
+    """A laid-out book: WeasyPrint's Document plus what the preflight reports."""
+
+    document: object  # weasyprint.Document
+    variant: str
+    bleed: float
+    gutter: float
+    fonts: list[str]
+    diagnostics: list[Diagnostic]
+
+
+def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks: bool = False) -> Layout:
+    """Lay the book out (twice if the page count changes the gutter); raise on errors."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -113,9 +131,8 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
         css = [CSS(string=css_text, font_config=font_config, url_fetcher=fetcher, base_url=base)]
         css += [CSS(string=s, font_config=font_config, url_fetcher=fetcher, base_url=base) for s in stylesheets]
         css.append(CSS(string=page_css(config.trim_inches, bleed, gutter, marks), font_config=font_config))
-        document = HTML(string=html_text, base_url=base, url_fetcher=fetcher).render(
+        return HTML(string=html_text, base_url=base, url_fetcher=fetcher).render(
             stylesheets=css, font_config=font_config)
-        return document
 
     with captured_warnings("book") as diags:
         gutter = kdp_gutter(150)
@@ -124,20 +141,31 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
             gutter = kdp_gutter(len(document.pages))
             document = layout(gutter)
         if len(document.pages) % 2:
-            blank = _blank_page(document)
-            document = document.copy(document.pages + [blank])
-        stamp = build_timestamp(config.date)
-        document.metadata.created = document.metadata.modified = stamp
-        options = {"pdf_identifier": b"bookkit-" + book.slug.encode()[:48]}
-        if variant == "print":
-            options["pdf_variant"] = "pdf/x-4"
-        pdf_bytes = document.write_pdf(**options)
+            document = document.copy(document.pages + [_blank_page(document)])
     diags.extend(fetcher.diagnostics)
     errors = [d for d in diags if d.is_error]
     if errors:
         raise BookError(errors)
+    return Layout(document, variant, bleed, gutter, font_names, diags)
+
+
+def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "print", marks: bool = False) -> PdfResult:
+    """Lay out and write the PDF atomically to `out`."""
+    book = prepared.book
+    laid = layout_book(prepared, cache, variant, marks)
+    document = laid.document
+    document.metadata.created = document.metadata.modified = build_timestamp(book.config.date)
+    options = {"pdf_identifier": b"bookkit-" + book.slug.encode()[:48]}
+    if variant == "print":
+        options["pdf_variant"] = "pdf/x-4"
+    with captured_warnings("book") as diags:
+        pdf_bytes = document.write_pdf(**options)
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        raise BookError(errors)
     atomic_write(out, pdf_bytes)
-    return PdfResult(out, len(document.pages), variant, config.trim_inches, bleed, gutter, font_names, diags)
+    return PdfResult(out, len(document.pages), variant, book.config.trim_inches, laid.bleed, laid.gutter,
+                     laid.fonts, laid.diagnostics + diags)
 
 
 def _blank_page(document):
