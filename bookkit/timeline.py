@@ -63,12 +63,12 @@ def load_timeline(root: Path, rel: str, cited_from: str, line: int | None) -> Ti
 
 def render_svg(timeline: Timeline, alt: str, env) -> str:
     """Lay the events out top to bottom; same-year events share one year mark."""
-    width, axis, line_height, top = 360, 62, 14, 40
+    width, axis, line_height, top, gap = 440, 58, 14, 38, 7
     rows, y, last_year = [], top, None
     for event in timeline.events:
-        lines = textwrap.wrap(event.label, 44) or [""]
+        lines = textwrap.wrap(event.label, 54) or [""]
         rows.append({"year": event.year, "show_year": event.year != last_year, "y": y, "lines": lines})
-        y += 8 + line_height * len(lines) + 4
+        y += gap + line_height * len(lines)
         last_year = event.year
     height = y + 4
     template = env.get_template("timeline.svg.j2")
