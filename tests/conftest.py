@@ -1,0 +1,47 @@
+"""Shared helpers: run the real CLI on a copy of a fixture book."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOKS = Path(__file__).resolve().parent / "books"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int = 600) -> Run:
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env=env)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def book_copy(tmp_path):
+    """Copy a fixture book into a temporary folder and return its path."""
+    def make(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(BOOKS / name, target)
+        return target
+    return make
+
+
+def pdf_page_texts(path: Path) -> list[str]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [page.get_textpage().get_text_range() for page in pdf]
+    finally:
+        pdf.close()
