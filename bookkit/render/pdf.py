@@ -21,12 +21,18 @@ from ..pipeline import Prepared
 from ..templates_env import style_path
 from .fetch import SafeFetcher
 from .html import book_html
+from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
+from .pdfpost import add_page_labels, page_label_ranges
 
 #: WeasyPrint messages about the machine, not the book; dropped rather than reported.
 IGNORED_MESSAGES = ("Using fontTools instead of HarfBuzz-Subset",)
 
 #: KDP's minimum inside margin by page count: (up to pages, gutter inches).
 KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (10**9, 0.875))
+
+
+#: extra layouts allowed to bring deferred footnotes back (see notecheck.py)
+NOTE_PASSES = 4
 
 
 def kdp_gutter(pages: int) -> float:
@@ -101,6 +107,7 @@ class Layout:
     gutter: float
     fonts: list[str]
     diagnostics: list[Diagnostic]
+    body_start: int | None = None  # index of the page that opens chapter 1 (folio 1)
 
 
 def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks: bool = False) -> Layout:
@@ -116,7 +123,7 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
         faces.append(cjk)
     font_names = sorted({f.family for f in faces})
     fetcher = SafeFetcher(book.root, extra_roots=[f.path.parent for f in faces] + [cache.root])
-    html_text = book_html(prepared, variant=variant, fonts=font_names)
+    html_text = number_paragraphs(book_html(prepared, variant=variant, fonts=font_names))
     base = book.root.as_uri() + "/"
     bleed = config.bleed if variant == "print" else 0.0
 
@@ -127,10 +134,14 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     if own_extra.is_file():
         stylesheets.append(own_extra.read_text(encoding="utf-8"))
 
+    pushed: set[str] = set()
+
     def layout(gutter: float):
         css = [CSS(string=css_text, font_config=font_config, url_fetcher=fetcher, base_url=base)]
         css += [CSS(string=s, font_config=font_config, url_fetcher=fetcher, base_url=base) for s in stylesheets]
         css.append(CSS(string=page_css(config.trim_inches, bleed, gutter, marks), font_config=font_config))
+        if pushed:
+            css.append(CSS(string=push_css(pushed)))
         return HTML(string=html_text, base_url=base, url_fetcher=fetcher).render(
             stylesheets=css, font_config=font_config)
 
@@ -140,13 +151,29 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
         if kdp_gutter(len(document.pages)) != gutter:
             gutter = kdp_gutter(len(document.pages))
             document = layout(gutter)
+        for _ in range(NOTE_PASSES):  # bring deferred notes back to their calls' pages
+            more = paragraphs_to_push(document) - pushed
+            if not more:
+                break
+            pushed |= more
+            document = layout(gutter)
         if len(document.pages) % 2:
             document = document.copy(document.pages + [_blank_page(document)])
     diags.extend(fetcher.diagnostics)
+    diags.extend(moved_notes(document, {c.path: c.text for c in book.chapters}))
     errors = [d for d in diags if d.is_error]
     if errors:
         raise BookError(errors)
-    return Layout(document, variant, bleed, gutter, font_names, diags)
+    return Layout(document, variant, bleed, gutter, font_names, diags, _body_start(prepared, document))
+
+
+def _body_start(prepared: Prepared, document) -> int | None:
+    """Index of the page where the first numbered chapter opens, if there is one."""
+    first = next((p.slug for p in prepared.parts if p.kind == "body" and p.number == 1), None)
+    for index, page in enumerate(document.pages):
+        if first and first in page.anchors:
+            return index
+    return None
 
 
 def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "print", marks: bool = False) -> PdfResult:
@@ -158,8 +185,11 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
     options = {"pdf_identifier": b"bookkit-" + book.slug.encode()[:48]}
     if variant == "print":
         options["pdf_variant"] = "pdf/x-4"
+    else:  # tagged, with language, title and outline: what assistive readers need
+        options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
     with captured_warnings("book") as diags:
         pdf_bytes = document.write_pdf(**options)
+    pdf_bytes = add_page_labels(pdf_bytes, page_label_ranges(len(document.pages), laid.body_start))
     errors = [d for d in diags if d.is_error]
     if errors:
         raise BookError(errors)
