@@ -227,8 +227,9 @@ def _preflight(result, book_root: Path) -> str:
     lines = [
         f"wrote {_show(result.path, book_root)}",
         f"  preflight: trim {width:g}x{height:g} in, bleed {result.bleed:g} in, {result.pages} pages, "
-        f"gutter {result.gutter:g} in, {'PDF/X-4' if result.variant == 'print' else 'screen (RGB)'}",
-        f"  fonts embedded: {', '.join(result.fonts)}",
+        f"gutter {result.gutter:g} in, spine {result.spine:.3f} in, "
+        f"{'PDF/X-4 with output intent' if result.variant == 'print' else 'screen: RGB, tagged (PDF/UA-1)'}",
+        f"  fonts embedded and subset: {', '.join(result.fonts)}",
     ]
     return "\n".join(lines)
 

@@ -52,6 +52,7 @@ class PdfResult:
     gutter: float
     fonts: list[str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    spine: float = 0.0  # inches, from the page count and the paper's caliper
 
 
 def page_css(trim: tuple[float, float], bleed: float, gutter: float, marks: bool) -> str:
@@ -184,7 +185,9 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
     document.metadata.created = document.metadata.modified = build_timestamp(book.config.date)
     options = {"pdf_identifier": b"bookkit-" + book.slug.encode()[:48]}
     if variant == "print":
-        options["pdf_variant"] = "pdf/x-4"
+        # The only ICC profile a PyPI package gives us is sRGB; it stands in as the
+        # output intent until book.yaml can name a press (CMYK) characterisation.
+        options.update(pdf_variant="pdf/x-4", output_intent="srgb")
     else:  # tagged, with language, title and outline: what assistive readers need
         options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
     with captured_warnings("book") as diags:
@@ -195,7 +198,7 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
         raise BookError(errors)
     atomic_write(out, pdf_bytes)
     return PdfResult(out, len(document.pages), variant, book.config.trim_inches, laid.bleed, laid.gutter,
-                     laid.fonts, laid.diagnostics + diags)
+                     laid.fonts, laid.diagnostics + diags, spine=len(document.pages) * book.config.caliper)
 
 
 def _blank_page(document):
