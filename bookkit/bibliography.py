@@ -6,6 +6,7 @@ bibliography are found before pandoc runs, with the editor's line numbers.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +69,13 @@ def load_bibliography(book_dir: Path, rel_path: str) -> Bibliography:
 
 def parse_bibliography(text: str, rel_path: str) -> Bibliography:
     diags: list[Diagnostic] = []
-    library = bibtexparser.parse_string(text)
+    parser_log = logging.getLogger("bibtexparser")
+    level = parser_log.level
+    parser_log.setLevel(logging.CRITICAL)  # its messages about bad blocks become B001 below
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        parser_log.setLevel(level)
     entries: dict[str, Entry] = {}
     for e in library.entries:
         fields = {f.key.lower(): str(f.value) for f in e.fields}
@@ -119,7 +126,7 @@ def _break_line(block) -> int | None:
 def _malformed_message(block) -> str:
     head = block.raw.strip().splitlines()[0][:40] if block.raw.strip() else "entry"
     reason = str(getattr(block, "error", "") or "")
-    if "Unexpected block start" in reason or "closing" in reason:
+    if "Unexpected block start" in reason or "closing" in reason or "Aborted" in type(getattr(block, "error", None)).__name__:
         why = "a brace or quote is not closed"
     elif "key" in reason.lower():
         why = "the entry key is missing or invalid"

@@ -77,8 +77,13 @@ def slugify(text: str) -> str:
     return slug[:80] or "book"
 
 
-def load_book(root: Path, strict: bool = False) -> Book:
-    """Load and validate a book directory; raise BookError with every problem found."""
+def load_book(root: Path, strict: bool = False, keep_going: bool = False) -> Book:
+    """Load and validate a book directory; raise BookError with every problem found.
+
+    With `keep_going` (for `check`), errors in chapters or the bibliography do not stop
+    loading: the book comes back with them in `warnings`, so later rules still run.
+    Only a book.yaml that cannot be read at all still raises.
+    """
     root = root.resolve()
     config, diags = load_config(root, strict=strict)
     chapters: list[Chapter] = []
@@ -95,8 +100,10 @@ def load_book(root: Path, strict: bool = False) -> Book:
         bib = load_bibliography(root, config.bibliography)
         diags.extend(bib.diagnostics)
     errors = [d for d in diags if d.is_error]
+    if keep_going and config is not None and bib is not None:
+        return Book(root, config, chapters, bib, warnings=diags)
     if errors or config is None or bib is None:
-        raise BookError(errors or diags)
+        raise BookError(diags if keep_going or not errors else errors)
     return Book(root, config, chapters, bib, warnings=[d for d in diags if not d.is_error])
 
 
