@@ -1,0 +1,110 @@
+"""`check`: every problem in one run, at the editor's line and column, with a stable code.
+
+One fixture book per area (tests/books/check-<area>/); each holds several mistakes and
+the test asserts the exact lines `check` prints for them, so a wrong line number,
+a lost problem or a changed code all fail.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bookkit.diagnostics import CODES
+from conftest import run_cli
+
+EXPECTED = {
+    "citations": [
+        "chapters/01-one.md:4:51: error[C001]: unknown citation key 'doe202' (did you mean 'doe2020'?)",
+        "bibliography.bib:9: warning[C002]: entry 'lei2021' is never cited",
+        "bibliography.bib:16: warning[C002]: entry 'unused2019' is never cited",
+    ],
+    "bibtex": [
+        "bibliography.bib:7: warning[B003]: entry 'notitle2021' (@article) has no title, which a Chicago note needs",
+        "bibliography.bib:13: error[B002]: duplicate key 'doe2020' (first defined on line 1)",
+        "bibliography.bib:21: error[B001]: malformed entry '@book{broken2022,': a brace or quote is not closed",
+    ],
+    "notes": [
+        "chapters/01-one.md:3:49: error[N001]: note '[^missing]' is used but never defined",
+        "chapters/01-one.md:7:1: warning[N002]: note '[^orphan]' is defined but never used",
+        "chapters/01-one.md:9:1: error[N003]: note '[^twice]' defined twice (first on line 8)",
+    ],
+    "links": [
+        "chapters/01-one.md:5:51: error[L003]: link to '#section-b', which no heading or block has"
+        " (did you mean 'section-a'?)",
+        "chapters/01-one.md:9:1: warning[L002]: image '../images/gray.png' has no alt text",
+        "chapters/01-one.md:11:1: error[L001]: image file 'images/absent.png' not found",
+        "chapters/01-one.md:13: error[D001]: timeline data file 'data/nothere.yaml' not found",
+        "chapters/01-one.md:13: error[L002]: timeline block needs alt text (alt=\"…\")",
+    ],
+    "structure": [
+        "book.yaml:4: error[S003]: chapter 'chapters/04-gone.md' listed in book.yaml does not exist",
+        "chapters/01-one.md:5:1: warning[S002]: heading level 4 follows level 1; use level 2",
+        "chapters/02-untitled.md:1: error[S001]: chapter does not open with a level-1 title ('# Title')",
+        "chapters/03-empty.md:1: error[S004]: chapter is empty",
+    ],
+    "config": [
+        "book.yaml: error[Y004]: required key 'lang' is missing (e.g. lang: en-US)",
+        "book.yaml:3: warning[Y002]: unknown key 'colour'",
+        "book.yaml:4: error[Y003]: bad value for 'csl': unknown CSL style 'chicago-footnotes'; did you mean "
+        "'chicago-notes', 'chicago-notes-no-url', 'chicago-notes-classic'?",
+        "book.yaml:5: error[Y003]: bad value for 'trim': unknown value '6x8in'; allowed: 5x8in, 5.25x8in, "
+        "5.5x8.5in, 6x9in, 6.14x9.21in, 7x10in, 8.5x11in, a5, royal",
+    ],
+    "yaml": [
+        "book.yaml:4: error[Y001]: invalid YAML: expected ',' or ']', but got ':'",
+    ],
+}
+
+#: Codes `check` reports; the others belong to the renderers (R…) or to inputs check cannot
+#: produce from a readable book (unreadable files, raw HTML, resources refused while rendering).
+CHECK_CODES = {"C001", "C002", "B001", "B002", "B003", "N001", "N002", "N003", "L001", "L002", "L003",
+               "S001", "S002", "S003", "S004", "Y001", "Y002", "Y003", "Y004", "D001"}
+
+PROBLEM = re.compile(r"^\S+: (error|warning)\[\w+\]: ")
+
+
+def problems(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if PROBLEM.match(line)]
+
+
+@pytest.mark.parametrize("area", sorted(EXPECTED))
+def test_check_reports_every_problem_at_its_line(area, book_copy):
+    book = book_copy(f"check-{area}")
+    result = run_cli("check", "--book", str(book))
+    assert sorted(problems(result.err)) == sorted(EXPECTED[area]), result.err
+    assert result.code == 1
+    assert "Traceback" not in result.err
+
+
+def test_every_check_code_has_a_fixture():
+    covered = {re.search(r"\[(\w+)\]", line).group(1) for lines in EXPECTED.values() for line in lines}
+    assert covered == CHECK_CODES
+    assert CHECK_CODES <= set(CODES)
+
+
+def test_warnings_alone_pass_unless_strict(book_copy):
+    book = book_copy("check-citations")
+    chapter = book / "chapters" / "01-one.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("[@doe202, 4]", "[@doe2020, 4]"), encoding="utf-8")
+    relaxed = run_cli("check", "--book", str(book))
+    assert relaxed.code == 0, relaxed.err
+    assert problems(relaxed.err) == [
+        "bibliography.bib:9: warning[C002]: entry 'lei2021' is never cited",
+        "bibliography.bib:16: warning[C002]: entry 'unused2019' is never cited",
+    ]
+    strict = run_cli("check", "--strict", "--book", str(book))
+    assert strict.code == 1
+
+
+def test_unknown_key_is_an_error_under_strict(book_copy):
+    book = book_copy("check-config")
+    result = run_cli("check", "--strict", "--book", str(book))
+    assert "book.yaml:3: error[Y002]: unknown key 'colour'" in problems(result.err)
+
+
+def test_clean_fixture_book_has_no_problems(book_copy):
+    result = run_cli("check", "--strict", "--book", str(book_copy("tiny")))
+    assert result.code == 0, result.err
+    assert problems(result.err) == []
