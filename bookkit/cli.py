@@ -7,6 +7,7 @@ Exit status: 0 success, 1 the book has an error (or a warning under --strict),
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -86,6 +87,23 @@ def build_parser(default_book: Path | None = None) -> argparse.ArgumentParser:
                                     "print every problem as file:line: severity[CODE]: message.")
     _common(p)
 
+    p = subs.add_parser("watch", help="serve a live HTML preview that follows your edits",
+                        description="Serve the book as one HTML page on http://127.0.0.1:PORT/ (loopback only), "
+                                    "rebuild it on every saved change to chapters, bibliography, book.yaml, styles, "
+                                    "templates or data, reload the browser by itself, and rebuild the print PDF "
+                                    "in the background. Ctrl-C stops.")
+    _common(p)
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    p.add_argument("--open", action="store_true", help="open the preview in the default browser")
+    p.add_argument("--no-pdf", action="store_true", help="do not rebuild the PDF in the background")
+
+    p = subs.add_parser("stats", help="words, reading time, notes, sources and pages per chapter",
+                        description="Per chapter and in total: words, reading time, paragraphs, citations, "
+                                    "distinct sources, notes, figures, and print pages when the PDF exists "
+                                    "in the output folder.")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
     p = subs.add_parser("clean", help="remove the output folder and the build cache",
                         description="Remove DIR/dist (or --out) and DIR/.cache.")
     _common(p)
@@ -93,21 +111,55 @@ def build_parser(default_book: Path | None = None) -> argparse.ArgumentParser:
 
 
 class Console:
-    """Progress and problems; problems to stderr, progress to stdout."""
+    """Progress and problems; problems to stderr, progress to stdout.
 
-    def __init__(self, quiet: bool, verbose: bool, book_root: Path | None = None):
+    On a terminal, per-item progress is one bar redrawn in place; elsewhere (a pipe, CI)
+    it is plain lines, and `--quiet` drops it altogether.
+    """
+
+    BAR = 24
+
+    def __init__(self, quiet: bool, verbose: bool, book_root: Path | None = None, tty: bool | None = None):
         self.quiet, self.verbose = quiet, verbose
+        self.tty = sys.stdout.isatty() if tty is None else tty
         self.started = time.monotonic()
+        self._bar_open = False
 
     def step(self, message: str) -> None:
         if not self.quiet:
+            self._end_bar()
             print(message, flush=True)
+
+    def progress(self, stage: str, done: int, total: int, item: str = "") -> None:
+        """`done` of `total` items of a stage finished, the latest being `item`."""
+        if self.quiet or total <= 0:
+            return
+        if not self.tty:
+            print(f"  {stage} {done}/{total}{': ' + item if item else ''}", flush=True)
+            return
+        filled = round(self.BAR * done / total)
+        bar = "#" * filled + "-" * (self.BAR - filled)
+        line = f"  {stage} [{bar}] {done}/{total} {item}"
+        width = shutil.get_terminal_size((80, 20)).columns - 1
+        sys.stdout.write("\r" + line[:width].ljust(width))
+        sys.stdout.flush()
+        self._bar_open = done < total
+        if done >= total:
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+
+    def _end_bar(self) -> None:
+        if self._bar_open:
+            sys.stdout.write("\n")
+            self._bar_open = False
 
     def detail(self, message: str) -> None:
         if self.verbose:
+            self._end_bar()
             print(f"  [{time.monotonic() - self.started:6.2f}s] {message}", flush=True)
 
     def problems(self, diags: list[Diagnostic]) -> None:
+        self._end_bar()
         for d in sorted(set(diags), key=lambda d: (d.path, d.line or 0, d.column or 0, d.code)):
             print(d.format(), file=sys.stderr)
 
@@ -182,9 +234,35 @@ def _prepare(args, book_root: Path, console: Console):
     book = _load(args, book_root, console)
     cache = Cache(book_root, enabled=not args.no_cache)
     console.step(f"Converting {len(book.chapters)} chapters of '{book.config.title}'")
+    if cache.enabled:
+        _convert_with_progress(book, cache, console)
+    started = time.monotonic()
     prepared = prepare(book, cache, draft=getattr(args, "draft", False))
-    console.detail("chapters converted")
+    console.detail(f"checks, figures and HTML fragments (pandoc) in {time.monotonic() - started:.2f}s")
     return prepared, cache
+
+
+def _convert_with_progress(book, cache: Cache, console: Console) -> None:
+    """Convert chapters into the cache one by one, so the bar moves; `prepare` then reads them back."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from .convert import chapter_ast
+
+    def convert(chapter):
+        started = time.monotonic()
+        try:
+            chapter_ast(book, chapter, cache)
+        except BookError:
+            pass  # prepare() reports it with everything else
+        return chapter, time.monotonic() - started
+
+    total = len(book.chapters)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(convert, chapter) for chapter in book.chapters]
+        for done, future in enumerate(as_completed(futures), start=1):
+            chapter, seconds = future.result()
+            console.detail(f"pandoc + citeproc: {chapter.path} in {seconds:.2f}s")
+            console.progress("converting", done, total, chapter.path)
 
 
 def _build(args, book_root: Path, console: Console, kinds: list[str]) -> int:
@@ -201,7 +279,9 @@ def _build(args, book_root: Path, console: Console, kinds: list[str]) -> int:
             variant = getattr(args, "variant", "print")
             target = output_path(out_dir, book.slug, "pdf" if variant == "print" else "screen")
             console.step(f"Laying out the {variant} PDF")
+            started = time.monotonic()
             result = render_pdf(prepared, target, cache, variant=variant, marks=getattr(args, "marks", False))
+            console.detail(f"WeasyPrint layout and PDF writing in {time.monotonic() - started:.2f}s")
             diags += result.diagnostics
             console.step(_preflight(result, book_root))
         elif kind == "epub":
@@ -209,7 +289,9 @@ def _build(args, book_root: Path, console: Console, kinds: list[str]) -> int:
 
             target = output_path(out_dir, book.slug, "epub")
             console.step("Writing the EPUB")
+            started = time.monotonic()
             result = render_epub(prepared, target, cache)
+            console.detail(f"pandoc EPUB writer in {time.monotonic() - started:.2f}s")
             diags += result.diagnostics
             console.step(f"wrote {_show(target, book_root)}")
     return _finish(diags, args, console)
@@ -256,4 +338,32 @@ def cmd_clean(args, book_root: Path, console: Console) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"pdf": cmd_pdf, "epub": cmd_epub, "all": cmd_all, "check": cmd_check, "clean": cmd_clean}
+def cmd_watch(args, book_root: Path, console: Console) -> int:
+    from .watch import serve
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is not a port number (0-65535)")
+    try:
+        serve(book_root, _out_dir(args, book_root), Cache(book_root, enabled=not args.no_cache), console,
+              port=args.port, open_browser=args.open, pdf=not args.no_pdf)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
+    except KeyboardInterrupt:
+        console.step("stopped")
+    return EXIT_OK
+
+
+def cmd_stats(args, book_root: Path, console: Console) -> int:
+    from .stats import book_stats, format_table
+
+    prepared, _ = _prepare(argparse.Namespace(**{**vars(args), "quiet": True}), book_root, Console(True, False))
+    stats = book_stats(prepared, _out_dir(args, book_root))
+    if args.json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+    else:
+        print(format_table(stats))
+    return _finish(list(prepared.report.warnings), args, console)
+
+
+COMMANDS = {"pdf": cmd_pdf, "epub": cmd_epub, "all": cmd_all, "check": cmd_check, "watch": cmd_watch,
+            "stats": cmd_stats, "clean": cmd_clean}
