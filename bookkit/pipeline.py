@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from .book import Book
@@ -94,8 +95,21 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
 
 
 def pandoc_diags_filtered(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """pandoc's own warnings minus those our checks already report better (C001)."""
-    return [d for d in diags if "citation" not in d.message.lower() or "not found" not in d.message.lower()]
+    """pandoc's own warnings minus those our checks already report better (C001),
+    placed at the line and column pandoc names in its message (it reads the chapter as is)."""
+    out = []
+    for d in diags:
+        if "citation" in d.message.lower() and "not found" in d.message.lower():
+            continue
+        where = _PANDOC_POSITION.search(d.message)
+        if where and d.line is None:
+            message = (d.message[:where.start()] + d.message[where.end():]).strip()
+            d = Diagnostic(d.path, int(where["line"]), int(where["column"]), d.severity, d.code, message)
+        out.append(d)
+    return out
+
+
+_PANDOC_POSITION = re.compile(r"\s*\(?at line (?P<line>\d+) column (?P<column>\d+)\)?")
 
 
 def _expand_timelines(blocks: list, book: Book, chapter, cache: Cache, env, images: list[str]) -> list:

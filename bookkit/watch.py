@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -36,8 +37,8 @@ POLL_SECONDS = 0.2
 PDF_DELAY = 2.0
 #: Files the server hands out from the book folder (figures, images, stylesheets).
 SERVED_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-                ".svg": "image/svg+xml", ".webp": "image/webp", ".css": "text/css"}
-_NOTE_IDS = re.compile(r'\b(id|href)="(#?)(fn\d+|fnref\d+)"')
+                ".svg": "image/svg+xml", ".webp": "image/webp", ".css": "text/css", ".otf": "font/otf"}
+_NOTE_IDS = re.compile(r'\b(id|href)="(#?)(fn\d+|fnref\d+|footnotes)"')
 
 
 def watched_files(root: Path, out_dir: Path) -> dict[str, float]:
@@ -66,7 +67,7 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
     """The whole book as one HTML page, notes at the end of each chapter, ready to serve."""
     from .book import load_book
     from .convert import ast_to_html
-    from .fonts import TEXT_FAMILY
+    from .fonts import TEXT_FAMILY, cjk_face, font_face_css
     from .pipeline import prepare
     from .render.html import book_html
 
@@ -78,7 +79,13 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
         # every chapter numbers its notes from 1; keep the links inside their chapter
         part.body_html = _NOTE_IDS.sub(lambda m: f'{m[1]}="{m[2]}{part.slug}-{m[3]}"', body)
         part.title_html = ast_to_html(part.title_ast, source, cache, notes_inline=False).strip()
-    html = book_html(prepared, variant="preview", fonts=[TEXT_FAMILY])
+    fonts = [TEXT_FAMILY]
+    cjk = cjk_face(prepared.text_characters(), cache)  # the subset the PDF uses, served from .cache
+    cjk_css = ""
+    if cjk is not None:
+        fonts.append(cjk.family)
+        cjk_css = "<style>\n" + font_face_css([cjk], lambda path: "/" + book.rel(path)) + "</style>\n"
+    html = book_html(prepared, variant="preview", fonts=fonts)
     head = (f'<meta name="bookkit-generation" content="{generation}">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<link rel="stylesheet" href="/_bookkit/fonts.css">\n'
@@ -86,7 +93,7 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
             '<link rel="stylesheet" href="/_bookkit/preview.css">\n')
     if (root / "styles" / "book.css").is_file():
         head += '<link rel="stylesheet" href="/styles/book.css">\n'
-    head += '<script src="/_bookkit/reload.js" defer></script>\n'
+    head += cjk_css + '<script src="/_bookkit/reload.js" defer></script>\n'
     return html.replace("</head>", head + "</head>", 1)
 
 
@@ -263,6 +270,10 @@ class Watcher:
 
 def serve(root: Path, out_dir: Path, cache: Cache, console, port: int, open_browser: bool, pdf: bool) -> None:
     """Bind 127.0.0.1:port (0 picks a free port), say where, and watch until interrupted."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # `kill` stops as cleanly as Ctrl-C
     watcher = Watcher(root, out_dir, cache, console, pdf=pdf)
     server = ThreadingHTTPServer((HOST, port), make_handler(root, watcher.state))
     server.daemon_threads = True
