@@ -11,14 +11,18 @@ from ..pipeline import Prepared
 from ..templates_env import environment
 
 
-def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | None = None) -> str:
+def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | None = None,
+              parts: list | None = None, front: bool = True) -> str:
+    """The book, or with `parts` only those parts (and the front pages only if `front`)."""
     book = prepared.book
     env = environment(book.root)
     template = env.get_template("book.html")
     config = book.config
     return template.render(
         config=config,
-        parts=prepared.parts,
+        parts=prepared.parts if parts is None else parts,
+        toc_parts=prepared.parts,
+        front=front,
         variant=variant,
         version=__version__,
         fonts=fonts or [],

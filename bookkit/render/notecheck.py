@@ -88,11 +88,19 @@ def note_places(document) -> list[NotePlace]:
 
 def moved_notes(document, chapter_texts: dict[str, str]) -> list[Diagnostic]:
     """R001 for each note that does not start on its call's page."""
+    return moved_note_diagnostics(note_places(document), chapter_texts)
+
+
+def moved_note_diagnostics(places: list[NotePlace], chapter_texts: dict[str, str],
+                           page_offset: int = 0) -> list[Diagnostic]:
+    """R001 for each place whose note is not on its call's page; pages shifted by `page_offset`."""
     sites = {path: note_sites(text) for path, text in chapter_texts.items()}
     diags = []
-    for place in note_places(document):
+    for place in places:
         if place.note_page == place.call_page:
             continue
+        place = NotePlace(place.source, place.number, place.call_page + page_offset,
+                          None if place.note_page is None else place.note_page + page_offset)
         lines = sites.get(place.source or "", [])
         line = lines[place.number - 1] if place.number <= len(lines) else None
         where = "never placed" if place.note_page is None else f"on page {place.note_page + 1}"

@@ -22,7 +22,7 @@ from ..templates_env import style_path
 from .fetch import SafeFetcher
 from .html import book_html
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
-from .pdfpost import add_page_labels, page_label_ranges
+from .pdfpost import add_page_labels, assemble, page_label_ranges
 
 #: WeasyPrint messages about the machine, not the book; dropped rather than reported.
 IGNORED_MESSAGES = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -177,9 +177,22 @@ def _body_start(prepared: Prepared, document) -> int | None:
     return None
 
 
-def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "print", marks: bool = False) -> PdfResult:
-    """Lay out and write the PDF atomically to `out`."""
+def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "print", marks: bool = False,
+               jobs: int = 2) -> PdfResult:
+    """Lay out and write the PDF atomically to `out`.
+
+    The print edition is laid out in cached parts (incremental.py); the screen
+    edition is tagged (PDF/UA), and a structure tree cannot be stitched together
+    from parts, so it is laid out whole.
+    """
+    from .incremental import can_lay_out_in_parts, lay_out_in_parts
+
     book = prepared.book
+    if variant == "print" and can_lay_out_in_parts(prepared):
+        parts = lay_out_in_parts(prepared, cache, marks=marks, jobs=jobs)
+        atomic_write(out, assemble(parts))
+        return PdfResult(out, parts.pages, variant, book.config.trim_inches, parts.bleed, parts.gutter,
+                         parts.fonts, parts.diagnostics, spine=parts.pages * book.config.caliper)
     laid = layout_book(prepared, cache, variant, marks)
     document = laid.document
     document.metadata.created = document.metadata.modified = build_timestamp(book.config.date)

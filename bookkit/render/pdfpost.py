@@ -34,3 +34,70 @@ def add_page_labels(pdf_bytes: bytes, ranges: list[tuple[int, str, int]]) -> byt
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+def set_page_labels(pdf, ranges: list[tuple[int, str, int]]) -> None:
+    import pikepdf
+
+    nums = []
+    for index, style, first in ranges:
+        nums += [index, pikepdf.Dictionary(S=pikepdf.Name(LABEL_STYLES[style]), St=first)]
+    pdf.Root.PageLabels = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
+
+
+def assemble(layout) -> bytes:
+    """One PDF from the parts of a `PartsLayout`: pages in order, blank versos, margins stacked on.
+
+    The front-matter PDF is the base, so its document-wide parts (PDF/X-4 metadata,
+    output intent, document info) are the book's; page labels and the outline are
+    rebuilt for the whole book, and the trailer /ID is derived from the content.
+    """
+    import pikepdf
+
+    front, *chapters = layout.parts
+    base = pikepdf.open(io.BytesIO(front.content.pdf))
+    first = base.pages[0]
+    boxes = {k: first.obj[k] for k in ("/MediaBox", "/TrimBox", "/BleedBox", "/ArtBox") if k in first.obj}
+
+    def blank():
+        page = base.add_blank_page(page_size=(72, 72))
+        for key, value in boxes.items():
+            page.obj[key] = pikepdf.Array(list(value))
+
+    opened = []
+    for part in chapters:
+        while len(base.pages) < part.first_page:
+            blank()
+        content = pikepdf.open(io.BytesIO(part.content.pdf))
+        margins = pikepdf.open(io.BytesIO(part.margins.pdf))
+        opened += [content, margins]
+        for page, overlay in zip(content.pages, margins.pages):
+            base.pages.append(page)
+            added = base.pages[-1]
+            added.add_overlay(overlay, pikepdf.Rectangle(*added.trimbox))
+    while len(base.pages) < layout.pages:
+        blank()
+    set_page_labels(base, page_label_ranges(layout.pages, layout.body_start))
+    _set_outline(base, layout)
+    out = io.BytesIO()
+    base.save(out, deterministic_id=True)
+    for pdf in opened:
+        pdf.close()
+    base.close()
+    return out.getvalue()
+
+
+def _set_outline(pdf, layout) -> None:
+    """The bookmarks WeasyPrint made for each part, at their pages in the whole book."""
+    import pikepdf
+
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        stack: list[tuple[int, list]] = [(0, outline.root)]
+        for part in layout.parts:
+            for level, label, page in part.content.bookmarks:
+                while stack[-1][0] >= level:
+                    stack.pop()
+                item = pikepdf.OutlineItem(label, part.first_page + page)
+                stack[-1][1].append(item)
+                stack.append((level, item.children))

@@ -1,0 +1,160 @@
+"""The print book laid out part by part: which parts, where each starts, which gutter.
+
+Chapters are laid out first (their content does not depend on where they start),
+then their start pages follow from their lengths: every chapter opens on a recto,
+after a blank verso when needed, and body folios count from chapter 1. The front
+matter is laid out next with those folios in its contents, then each chapter's
+folios and running heads. The gutter follows the page count as in `layout_book`:
+a first pass at the narrowest gutter, a second if the count calls for a wider one.
+A clean build and any sequence of incremental builds run the same steps on the
+same inputs; the cache only skips the layouts whose inputs did not change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..cache import Cache
+from ..diagnostics import BookError, Diagnostic
+from ..fonts import cjk_face, font_face_css, text_faces
+from ..outputs import build_timestamp
+from ..pipeline import Prepared
+from ..templates_env import style_path
+from .html import book_html
+from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
+from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
+from .pdf import NOTE_PASSES, kdp_gutter, page_css
+
+
+@dataclass
+class PlacedPart:
+    """One part of the book and where its pages sit in the PDF (0-based page indexes)."""
+
+    name: str
+    source: str | None  # the chapter file, None for the front-matter block and the bibliography
+    first_page: int
+    blank_before: bool  # a blank verso goes before it so that it opens on a recto
+    content: PartResult
+    margins: PartResult | None = None  # folios and heads, for chapters
+
+
+@dataclass
+class PagePlace:
+    """What a caller needs to map a print page back to the text: part, anchors, first paragraph."""
+
+    index: int
+    part: str
+    source: str | None
+    anchors: list[str]
+    paragraph: str | None  # the part's `data-para` number of the first paragraph on the page
+
+
+@dataclass
+class PartsLayout:
+    parts: list[PlacedPart]
+    pages: int
+    gutter: float
+    bleed: float
+    fonts: list[str]
+    body_start: int | None
+    diagnostics: list[Diagnostic]
+    stats: LayoutStats = field(default_factory=LayoutStats)
+
+    def page_places(self) -> list[PagePlace]:
+        """Per print page: the part it belongs to (a blank belongs to the part after it)."""
+        places: list[PagePlace] = []
+        for part in self.parts:
+            while len(places) < part.first_page:
+                places.append(PagePlace(len(places), part.name, part.source, [], None))
+            for anchors, paragraph in zip(part.content.page_anchors, part.content.page_paragraphs):
+                places.append(PagePlace(len(places), part.name, part.source, anchors, paragraph))
+        last = self.parts[-1]
+        while len(places) < self.pages:
+            places.append(PagePlace(len(places), last.name, last.source, [], None))
+        return places
+
+
+def can_lay_out_in_parts(prepared: Prepared) -> bool:
+    """Parts need front matter first and chapter 1 first after it (folios count from it)."""
+    kinds = [p.kind for p in prepared.parts]
+    rest = [p for p in prepared.parts if p.kind != "front"]
+    ordered = kinds == sorted(kinds, key=lambda k: k != "front")
+    return ordered and bool(rest) and rest[0].kind == "body" and rest[0].number == 1
+
+
+def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs: int = 2) -> PartsLayout:
+    """The print edition as cached parts; raise BookError on errors."""
+    book = prepared.book
+    config = book.config
+    faces = text_faces()
+    cjk = cjk_face(prepared.text_characters(), cache)
+    if cjk:
+        faces.append(cjk)
+    font_names = sorted({f.family for f in faces})
+    font_ids = [f"{f.path}:{f.path.stat().st_size}" for f in faces]
+    roots = [str(book.root)] + sorted({str(f.path.parent) for f in faces}) + [str(cache.root)]
+    base = book.root.as_uri() + "/"
+    styles = [font_face_css(faces, lambda p: p.resolve().as_uri()),
+              style_path(book.root, "print.css").read_text(encoding="utf-8")]
+    own_extra = book.root / "styles" / "book.css"
+    if own_extra.is_file():
+        styles.append(own_extra.read_text(encoding="utf-8"))
+    created = build_timestamp(config.date)
+    identifier = "bookkit-" + book.slug[:48]
+    front_parts = [p for p in prepared.parts if p.kind == "front"]
+    chapters = [p for p in prepared.parts if p.kind != "front"]
+    chapter_html = [book_html(prepared, "print", font_names, parts=[p], front=False) for p in chapters]
+    front_html = number_paragraphs(book_html(prepared, "print", font_names, parts=front_parts, front=True))
+    for p in chapters:  # their anchors are in other documents: the folio comes from toc_css below
+        front_html = front_html.replace(f'<a href="#{p.slug}">', f'<a data-chapter="{p.slug}">')
+    stats = LayoutStats()
+
+    def spec(name, html, extra, passes, sources):
+        return PartSpec(name, html, styles + extra, base, roots, font_ids, created, identifier, passes, sources)
+
+    def one_pass(gutter: float):
+        page = page_css(config.trim_inches, config.bleed, gutter, marks)
+        contents = lay_out_all([
+            spec(p.slug, number_paragraphs(h), [page, NO_MARGINS_CSS], NOTE_PASSES, [p.chapter.path] if p.chapter else [])
+            for p, h in zip(chapters, chapter_html)], cache, jobs, stats)
+        offsets, blanks, offset = [], [], 0
+        for result in contents:
+            blanks.append(offset % 2 == 1)
+            offset += offset % 2
+            offsets.append(offset)
+            offset += result.pages
+        toc = "".join(f'.toc-list a[data-chapter="{_css_string(p.slug)}"]::after {{ content: leader(". ") "{o + 1}"; }}\n'
+                      for p, o in zip(chapters, offsets))
+        front = lay_out_all([spec("front", front_html, [page, toc], NOTE_PASSES,
+                                  [p.chapter.path for p in front_parts if p.chapter])], cache, jobs, stats)[0]
+        body_start = front.pages + front.pages % 2
+        total = body_start + offset
+        return page, contents, offsets, blanks, front, body_start, total + total % 2
+
+    gutter = kdp_gutter(150)
+    page, contents, offsets, blanks, front, body_start, total = one_pass(gutter)
+    if kdp_gutter(total) != gutter:
+        gutter = kdp_gutter(total)
+        page, contents, offsets, blanks, front, body_start, total = one_pass(gutter)
+    margins = lay_out_all([
+        spec(p.slug + ":margins", margins_html(h, config.title, r.pages),
+             [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {o + 1}; }}\n"], 0, [])
+        for p, h, r, o in zip(chapters, chapter_html, contents, offsets)], cache, jobs, stats)
+
+    placed = [PlacedPart("front", None, 0, False, front)]
+    placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m)
+               for p, o, b, r, m in zip(chapters, offsets, blanks, contents, margins)]
+    texts = {c.path: c.text for c in book.chapters}
+    diags: list[Diagnostic] = []
+    for part in placed:
+        diags += part.content.diagnostics
+        places = [NotePlace(*m) for m in part.content.moved]
+        diags += moved_note_diagnostics(places, texts, part.first_page)
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        raise BookError(errors)
+    return PartsLayout(placed, total, gutter, config.bleed, font_names, body_start, diags, stats)
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
