@@ -283,6 +283,9 @@ def _build(args, book_root: Path, console: Console, kinds: list[str]) -> int:
             result = render_pdf(prepared, target, cache, variant=variant, marks=getattr(args, "marks", False))
             console.detail(f"WeasyPrint layout and PDF writing in {time.monotonic() - started:.2f}s")
             diags += result.diagnostics
+            if result.laid_out or result.reused:
+                console.detail(f"parts laid out: {', '.join(result.laid_out) or 'none'}; "
+                               f"reused from the cache: {len(result.reused)}")
             console.step(_preflight(result, book_root))
         elif kind == "epub":
             from .render.epub import render_epub

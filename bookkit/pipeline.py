@@ -6,7 +6,7 @@ chapters, appendices, bibliography) that every renderer takes as it is.
 
 from __future__ import annotations
 
-import copy
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -61,7 +61,7 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     images: list[str] = []
     figure_number = 1
     for chapter, ast in zip(chapters, asts):
-        ast = copy.deepcopy(ast)
+        ast = json.loads(json.dumps(ast))  # a private copy, several times faster than deepcopy
         images += resolve_images(ast, posixpath.dirname(chapter.path))
         ast["blocks"] = _expand_timelines(ast["blocks"], book, chapter, cache, env, images)
         figure_number = number_figures(ast, figure_number)

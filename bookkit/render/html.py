@@ -6,6 +6,9 @@ what the press edition is made of.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from .. import __version__
 from ..pipeline import Prepared
 from ..templates_env import environment
@@ -15,8 +18,7 @@ def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | Non
               parts: list | None = None, front: bool = True) -> str:
     """The book, or with `parts` only those parts (and the front pages only if `front`)."""
     book = prepared.book
-    env = environment(book.root)
-    template = env.get_template("book.html")
+    template = _environment(book.root).get_template("book.html")
     config = book.config
     return template.render(
         config=config,
@@ -29,3 +31,12 @@ def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | Non
         date=config.date,
         year=config.date[:4] if config.date else "",
     )
+
+
+@lru_cache(maxsize=8)
+def _environment(root: Path):
+    """One Jinja2 environment per book: the print build renders the template once per part.
+
+    Jinja2 reloads a template whose file changed, so a long-lived process stays right.
+    """
+    return environment(root)

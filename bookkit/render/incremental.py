@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cache import Cache
+from ..cache import Cache, atomic_write
 from ..diagnostics import BookError, Diagnostic
 from ..fonts import cjk_face, font_face_css, text_faces
 from ..outputs import build_timestamp
@@ -24,6 +24,10 @@ from .html import book_html
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
 from .pdf import NOTE_PASSES, kdp_gutter, page_css
+
+
+#: file in the cache folder holding the gutter of the last print build
+GUTTER_HINT = "pdf-gutter.txt"
 
 
 @dataclass
@@ -112,11 +116,17 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     def spec(name, html, extra, passes, sources):
         return PartSpec(name, html, styles + extra, base, roots, font_ids, created, identifier, passes, sources)
 
-    def one_pass(gutter: float):
+    def content_specs(gutter: float) -> list[PartSpec]:
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
-        contents = lay_out_all([
-            spec(p.slug, number_paragraphs(h), [page, NO_MARGINS_CSS], NOTE_PASSES, [p.chapter.path] if p.chapter else [])
-            for p, h in zip(chapters, chapter_html)], cache, jobs, stats)
+        return [spec(p.slug, number_paragraphs(h), [page, NO_MARGINS_CSS], NOTE_PASSES,
+                     [p.chapter.path] if p.chapter else []) for p, h in zip(chapters, chapter_html)]
+
+    def one_pass(gutter: float, early: float | None = None):
+        page = page_css(config.trim_inches, config.bleed, gutter, marks)
+        specs = content_specs(gutter)
+        if early is not None and early != gutter:  # the likely second pass, laid out alongside
+            specs += content_specs(early)
+        contents = lay_out_all(specs, cache, jobs, stats)[:len(chapters)]
         offsets, blanks, offset = [], [], 0
         for result in contents:
             blanks.append(offset % 2 == 1)
@@ -131,8 +141,13 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
         total = body_start + offset
         return page, contents, offsets, blanks, front, body_start, total + total % 2
 
+    hint = cache.root / GUTTER_HINT  # the last build's gutter: only says which layouts to start early
+    try:
+        early = float(hint.read_text()) if cache.enabled else None
+    except (OSError, ValueError):
+        early = None
     gutter = kdp_gutter(150)
-    page, contents, offsets, blanks, front, body_start, total = one_pass(gutter)
+    page, contents, offsets, blanks, front, body_start, total = one_pass(gutter, early)
     if kdp_gutter(total) != gutter:
         gutter = kdp_gutter(total)
         page, contents, offsets, blanks, front, body_start, total = one_pass(gutter)
@@ -140,6 +155,9 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
         spec(p.slug + ":margins", margins_html(h, config.title, r.pages),
              [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {o + 1}; }}\n"], 0, [])
         for p, h, r, o in zip(chapters, chapter_html, contents, offsets)], cache, jobs, stats)
+
+    if cache.enabled and early != gutter:
+        atomic_write(hint, str(gutter).encode())
 
     placed = [PlacedPart("front", None, 0, False, front)]
     placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m)

@@ -94,11 +94,13 @@ def moved_notes(document, chapter_texts: dict[str, str]) -> list[Diagnostic]:
 def moved_note_diagnostics(places: list[NotePlace], chapter_texts: dict[str, str],
                            page_offset: int = 0) -> list[Diagnostic]:
     """R001 for each place whose note is not on its call's page; pages shifted by `page_offset`."""
-    sites = {path: note_sites(text) for path, text in chapter_texts.items()}
+    sites: dict[str, list[int]] = {}
     diags = []
     for place in places:
         if place.note_page == place.call_page:
             continue
+        if place.source and place.source not in sites:
+            sites[place.source] = note_sites(chapter_texts.get(place.source, ""))
         place = NotePlace(place.source, place.number, place.call_page + page_offset,
                           None if place.note_page is None else place.note_page + page_offset)
         lines = sites.get(place.source or "", [])

@@ -19,7 +19,6 @@ from ..fonts import cjk_face, font_face_css, text_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import style_path
-from .fetch import SafeFetcher
 from .html import book_html
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
 from .pdfpost import add_page_labels, assemble, page_label_ranges
@@ -53,6 +52,8 @@ class PdfResult:
     fonts: list[str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     spine: float = 0.0  # inches, from the page count and the paper's caliper
+    laid_out: list[str] = field(default_factory=list)  # parts laid out by this build (print edition)
+    reused: list[str] = field(default_factory=list)  # parts taken from the cache
 
 
 def page_css(trim: tuple[float, float], bleed: float, gutter: float, marks: bool) -> str:
@@ -115,6 +116,8 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     """Lay the book out (twice if the page count changes the gutter); raise on errors."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
+
+    from .fetch import SafeFetcher
 
     book = prepared.book
     config = book.config
@@ -192,7 +195,8 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
         parts = lay_out_in_parts(prepared, cache, marks=marks, jobs=jobs)
         atomic_write(out, assemble(parts))
         return PdfResult(out, parts.pages, variant, book.config.trim_inches, parts.bleed, parts.gutter,
-                         parts.fonts, parts.diagnostics, spine=parts.pages * book.config.caliper)
+                         parts.fonts, parts.diagnostics, spine=parts.pages * book.config.caliper,
+                         laid_out=parts.stats.laid_out, reused=parts.stats.reused)
     laid = layout_book(prepared, cache, variant, marks)
     document = laid.document
     document.metadata.created = document.metadata.modified = build_timestamp(book.config.date)

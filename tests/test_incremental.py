@@ -1,0 +1,67 @@
+"""Incremental print builds: reuse what did not change, and never differ from a clean build.
+
+The property checked is the one an editor relies on: after edits and rebuilds,
+the PDF is page for page (text of each page, page count, page labels) the PDF a
+clean build of the same sources makes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+
+from conftest import pdf_page_texts, run_cli
+
+PDF = "dist/notes-at-the-foot.pdf"
+#: about a page and a half of plain text, without notes, to lengthen chapter 1
+ADDED = "\n\n" + "\n\n".join(
+    "An added paragraph that makes the first chapter longer, so every later part starts on another page. " * 6
+    for _ in range(4)) + "\n"
+
+
+def snapshot(book) -> tuple[list[str], list[str]]:
+    with pikepdf.open(book / PDF) as pdf:
+        labels = [pikepdf.Page(p).label for p in pdf.pages]
+    return labels, [" ".join(t.split()) for t in pdf_page_texts(book / PDF)]
+
+
+def build(book, *extra: str):
+    result = run_cli("pdf", "-v", "--book", str(book), *extra)
+    assert result.code == 0, result.err
+    assert "warning[" not in result.err, result.err
+    return result
+
+
+def laid_out(result) -> str:
+    return re.search(r"parts laid out: (.*?);", result.out).group(1)
+
+
+def test_edits_then_rebuilds_match_a_clean_build(book_copy):
+    book = book_copy("pdf-notes")
+    build(book)
+    first = snapshot(book)
+
+    noop = build(book)
+    assert laid_out(noop) == "none", noop.out
+    assert snapshot(book) == first
+
+    chapter = book / "chapters" / "01-notes.md"
+    original = chapter.read_text(encoding="utf-8")
+    chapter.write_text(original + ADDED, encoding="utf-8")
+    edited = build(book)
+    assert "front" in laid_out(edited) and "long-notes," in laid_out(edited) + ","
+    incremental = snapshot(book)
+    assert len(incremental[0]) > len(first[0])  # the edit moved the later chapters
+
+    chapter.write_text(original, encoding="utf-8")  # back and forth: every part is in the cache
+    reverted = build(book)
+    assert laid_out(reverted) == "none", reverted.out
+    assert snapshot(book) == first
+    chapter.write_text(original + ADDED, encoding="utf-8")
+    assert laid_out(build(book)) == "none"
+    assert snapshot(book) == incremental
+
+    assert run_cli("clean", "--book", str(book)).code == 0
+    build(book)
+    assert snapshot(book) == incremental
