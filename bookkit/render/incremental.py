@@ -6,6 +6,8 @@ after a blank verso when needed, and body folios count from chapter 1. The front
 matter is laid out next with those folios in its contents, then each chapter's
 folios and running heads. The gutter follows the page count as in `layout_book`:
 a first pass at the narrowest gutter, a second if the count calls for a wider one.
+The last build's gutter, kept in the cache folder, only says which second-pass
+layouts to start early, alongside the first pass, on the other core.
 A clean build and any sequence of incremental builds run the same steps on the
 same inputs; the cache only skips the layouts whose inputs did not change.
 """
