@@ -111,8 +111,10 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     chapters = [p for p in prepared.parts if p.kind != "front"]
     chapter_html = [book_html(prepared, "print", font_names, parts=[p], front=False) for p in chapters]
     front_html = number_paragraphs(book_html(prepared, "print", font_names, parts=front_parts, front=True))
-    for p in chapters:  # their anchors are in other documents: the folio comes from toc_css below
-        front_html = front_html.replace(f'<a href="#{p.slug}">', f'<a data-chapter="{p.slug}">')
+    # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdfpost.py
+    # points them at the chapters' pages) and the folios come from the CSS built in one_pass.
+    stand_ins = "".join(f'<span id="{p.slug}"></span>' for p in chapters)
+    front_html = front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1)
     stats = LayoutStats()
 
     def spec(name, html, extra, passes, sources):
@@ -135,7 +137,7 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
             offset += offset % 2
             offsets.append(offset)
             offset += result.pages
-        toc = "".join(f'.toc-list a[data-chapter="{_css_string(p.slug)}"]::after {{ content: leader(". ") "{o + 1}"; }}\n'
+        toc = "".join(f'.toc-list a[href="#{_css_string(p.slug)}"]::after {{ content: leader(". ") "{o + 1}"; }}\n'
                       for p, o in zip(chapters, offsets))
         front = lay_out_all([spec("front", front_html, [page, toc], NOTE_PASSES,
                                   [p.chapter.path for p in front_parts if p.chapter])], cache, jobs, stats)[0]

@@ -65,18 +65,21 @@ def assemble(layout) -> bytes:
             page.obj[key] = pikepdf.Array(list(value))
 
     opened = []
+    dests = _destinations(base, 0)
     for part in chapters:
         while len(base.pages) < part.first_page:
             blank()
         content = pikepdf.open(io.BytesIO(part.content.pdf))
         margins = pikepdf.open(io.BytesIO(part.margins.pdf))
         opened += [content, margins]
+        dests.update(_destinations(content, part.first_page))
         for page, overlay in zip(content.pages, margins.pages):
             base.pages.append(page)
             added = base.pages[-1]
             added.add_overlay(overlay, pikepdf.Rectangle(*added.trimbox))
     while len(base.pages) < layout.pages:
         blank()
+    _set_destinations(base, dests)
     set_page_labels(base, page_label_ranges(layout.pages, layout.body_start))
     _set_outline(base, layout)
     out = io.BytesIO()
@@ -101,3 +104,31 @@ def _set_outline(pdf, layout) -> None:
                 item = pikepdf.OutlineItem(label, part.first_page + page)
                 stack[-1][1].append(item)
                 stack.append((level, item.children))
+
+
+def _destinations(pdf, offset: int) -> dict[str, tuple[int, list]]:
+    """A part's named destinations (WeasyPrint's link targets): name → (book page index, view)."""
+    import pikepdf
+
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    found = {}
+    for name, dest in pikepdf.NameTree(names.Dests).items():
+        array = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
+        if array[0].objgen in index:
+            found[name] = (offset + index[array[0].objgen], list(array)[1:])
+    return found
+
+
+def _set_destinations(pdf, dests: dict[str, tuple[int, list]]) -> None:
+    """One name tree for the book, so links between parts (contents → chapters) reach their pages."""
+    import pikepdf
+
+    tree = pikepdf.NameTree.new(pdf)
+    for name, (page, view) in sorted(dests.items()):
+        tree[name] = pikepdf.Array([pdf.pages[page].obj, *view])
+    if "/Names" not in pdf.Root:
+        pdf.Root.Names = pikepdf.Dictionary()
+    pdf.Root.Names.Dests = tree.obj
