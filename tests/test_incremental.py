@@ -65,3 +65,17 @@ def test_edits_then_rebuilds_match_a_clean_build(book_copy):
     assert run_cli("clean", "--book", str(book)).code == 0
     build(book)
     assert snapshot(book) == incremental
+    assert_links_reach_their_targets(book)
+
+
+def assert_links_reach_their_targets(book) -> None:
+    """Links between parts (contents → chapters) land on the page that holds their anchor."""
+    labels, texts = snapshot(book)
+    with pikepdf.open(book / PDF) as pdf:
+        dests = pikepdf.NameTree(pdf.Root.Names.Dests)
+        index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        targets = {str(a.Dest): index[dests[str(a.Dest)][0].objgen]
+                   for page in pdf.pages for a in page.get("/Annots", []) if "/Dest" in a}
+    assert {"long-notes", "more-long-notes", "bibliography"} <= set(targets)
+    assert texts[targets["more-long-notes"]].replace(" ", "").startswith("CHAPTER2MoreLongNotes")
+    assert texts[targets["bibliography"]].startswith("Bibliography")
