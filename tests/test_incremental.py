@@ -79,3 +79,22 @@ def assert_links_reach_their_targets(book) -> None:
     assert {"long-notes", "more-long-notes", "bibliography"} <= set(targets)
     assert texts[targets["more-long-notes"]].replace(" ", "").startswith("CHAPTER2MoreLongNotes")
     assert texts[targets["bibliography"]].startswith("Bibliography")
+
+
+def test_page_places_name_each_pages_chapter(book_copy):
+    """The per-page map that replaces one Document for callers such as the EPUB page-list."""
+    from bookkit.book import load_book
+    from bookkit.cache import Cache
+    from bookkit.pipeline import prepare
+    from bookkit.render.incremental import lay_out_in_parts
+
+    root = book_copy("pdf-notes")
+    cache = Cache(root)
+    layout = lay_out_in_parts(prepare(load_book(root), cache), cache, jobs=1)
+    places = layout.page_places()
+    assert len(places) == layout.pages
+    for part in layout.parts[1:]:
+        opener = places[part.first_page]
+        assert part.first_page % 2 == 0 and part.name in opener.anchors
+        assert all(p.part == part.name for p in places[part.first_page:part.first_page + part.content.pages])
+    assert places[0].part == "front" and layout.body_start == layout.parts[1].first_page
