@@ -43,8 +43,6 @@ def test_accessibility_metadata_is_derived_from_content(our_epub):
                         ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA")]:
         assert re.search(rf'property="{prop}">{re.escape(value)}<', opf), (prop, value)
     assert "schema:accessibilitySummary" in opf
-    # the tiny fixture has no images, so it must not claim alternativeText
-    assert "pageNavigation" not in opf  # no page-list yet: not claimed
 
 
 def test_tiny_book_does_not_claim_alternative_text(book_copy):
@@ -79,3 +77,38 @@ def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
     with zipfile.ZipFile(first / "dist" / "a-tiny-book.epub") as z:
         infos = z.infolist()
         assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+
+
+def test_page_list_follows_the_print_edition(our_epub, tmp_path):
+    import pikepdf
+
+    result = run_cli("pdf", "--book", str(ROOT), "--out", str(tmp_path))
+    assert result.code == 0, result.err
+    with pikepdf.open(tmp_path / "lei-jun.pdf") as pdf:
+        body_labels = [p.label for p in pdf.pages if p.label.isdigit()]
+    files = _read(our_epub, ".xhtml")
+    nav = next(v for k, v in files.items() if k.endswith("nav.xhtml"))
+    listed = re.findall(r'<a href="([^"#]+)#(page-[^"]+)">([^<]+)</a>', nav.split('epub:type="page-list"')[1])
+    assert [label for _, _, label in listed] == body_labels  # every print body page, in order
+    for href, ident, label in listed:
+        target = next(v for k, v in files.items() if k.endswith(href))
+        assert f'<span id="{ident}" role="doc-pagebreak" epub:type="pagebreak" aria-label="{label}"/>' in target
+    opf = next(iter(_read(our_epub, ".opf").values()))
+    assert "pageNavigation" in opf and 'property="source-of">pagination<' in opf
+
+
+def test_page_break_sits_where_the_print_page_begins(our_epub, tmp_path):
+    from conftest import pdf_page_texts
+
+    assert run_cli("pdf", "--book", str(ROOT), "--out", str(tmp_path)).code == 0
+    pages = pdf_page_texts(tmp_path / "lei-jun.pdf")
+    files = _read(our_epub, ".xhtml")
+    text = "".join(v for k, v in sorted(files.items()) if not k.endswith("nav.xhtml"))
+    checked = 0
+    for label in ("2", "3", "4"):
+        after = text.split(f'aria-label="{label}"/>', 1)[1]
+        words = re.sub(r"<[^>]+>", "", after).split()[:3]
+        page = next(p for p in pages if re.search(rf"(^|\s){label}\s*$", p.strip()[-6:]) or p.strip().endswith(label))
+        assert " ".join(words)[:12].lower() in re.sub(r"\s+", " ", page).lower(), (label, words)
+        checked += 1
+    assert checked == 3

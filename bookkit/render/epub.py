@@ -24,6 +24,7 @@ from ..outputs import build_datetime, build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import style_path
 from .epub_package import PackageFacts, finish_epub
+from .pagelist import print_page_marks
 
 #: zip timestamps cannot be earlier than 1980
 _ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
@@ -93,7 +94,14 @@ def _epub_type(part) -> str:
     return "chapter"
 
 
-def render_epub(prepared: Prepared, out: Path, cache: Cache) -> EpubResult:
+def print_identifier(config) -> str:
+    """The print edition the page-list follows: its ISBN, else a stable UUID for it."""
+    if config.isbn.print:
+        return "urn:isbn:" + config.isbn.print.replace("-", "").replace(" ", "")
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "bookkit-print:" + config.title + "\n" + config.author_line))
+
+
+def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = True) -> EpubResult:
     book = prepared.book
     doc = joined_ast(prepared)
     faces = text_faces()
@@ -115,8 +123,8 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache) -> EpubResult:
         _, diags = run_pandoc(args, json.dumps(doc).encode("utf-8"), "book", cwd=book.root)
         data = (tmpdir / "book.epub").read_bytes()
     when = build_datetime(book.config.date)
-    facts = PackageFacts(modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         page_source=("urn:isbn:" + book.config.isbn.print) if book.config.isbn.print else "")
+    facts = PackageFacts(modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"), page_source=print_identifier(book.config),
+                         marks=print_page_marks(prepared, cache) if page_list else [])
     data = finish_epub(data, facts, max(when, _ZIP_EPOCH).timetuple()[:6])
     atomic_write(out, data)
     return EpubResult(out, len(prepared.parts), diags)

@@ -9,8 +9,9 @@ right `epub:type`/DPUB-ARIA role on each file, and a byte-for-byte reproducible 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -33,7 +34,11 @@ class PackageFacts:
 
     modified: str  # e.g. 2026-11-22T00:00:00Z
     page_source: str = ""  # identifier of the print edition the page-list follows
-    has_page_list: bool = False
+    marks: list = field(default_factory=list)  # pagelist.PageMark, in page order
+
+    @property
+    def has_page_list(self) -> bool:
+        return bool(self.marks)
 
 
 def finish_epub(data: bytes, facts: PackageFacts, zip_time: tuple[int, int, int, int, int, int]) -> bytes:
@@ -43,14 +48,18 @@ def finish_epub(data: bytes, facts: PackageFacts, zip_time: tuple[int, int, int,
     base = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
     stats = {"images": 0, "images_with_alt": 0}
     landmarks: list[tuple[str, str, str]] = []
+    page_links: dict[str, str] = {}  # label -> href
     for name in sorted(files):
         if name.endswith(".xhtml") and not name.endswith("nav.xhtml"):
-            files[name], found = _finish_xhtml(files[name], stats)
+            files[name], found, placed = _finish_xhtml(files[name], stats, facts.marks)
             rel = name[len(base):]
             for kind in found:
                 landmarks.append((kind, rel, ""))
+            for label in placed:
+                page_links[label] = f"{rel}#page-{label}"
     nav_name = next(n for n in files if n.endswith("nav.xhtml"))
-    files[nav_name] = _finish_nav(files[nav_name], landmarks)
+    pages = [(m.label, page_links[m.label]) for m in facts.marks if m.label in page_links]
+    files[nav_name] = _finish_nav(files[nav_name], landmarks, pages)
     files[opf_name] = _finish_opf(files[opf_name], facts, stats)
     return _write_zip(files, zip_time)
 
@@ -83,8 +92,11 @@ def _serialize(tree: etree._ElementTree) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 
-def _finish_xhtml(data: bytes, stats: dict) -> tuple[bytes, list[str]]:
-    """Roles, body matter type, xml:lang, note back-links; returns landmark kinds found."""
+def _finish_xhtml(data: bytes, stats: dict, marks: list) -> tuple[bytes, list[str], list[str]]:
+    """Roles, body matter type, xml:lang, note back-links, page breaks.
+
+    Returns the landmark kinds found and the page labels placed in this file.
+    """
     tree = _parse(data)
     root = tree.getroot()
     found: list[str] = []
@@ -128,15 +140,98 @@ def _finish_xhtml(data: bytes, stats: dict) -> tuple[bytes, list[str]]:
                 prev.tail = (prev.tail or "") + " "
             else:
                 holder.text = (holder.text or "") + " "
-    return _serialize(tree), found
+    placed = _place_page_breaks(root, marks)
+    return _serialize(tree), found, placed
 
 
-def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]]) -> bytes:
+def _pagebreak(label: str):
+    span = etree.Element("{%s}span" % NS["x"], id=f"page-{label}", role="doc-pagebreak")
+    span.set(EPUB_TYPE, "pagebreak")
+    span.set("aria-label", label)
+    return span
+
+
+def _place_page_breaks(root, marks: list) -> list[str]:
+    """Insert a page-break marker where each print page of this file's sections begins."""
+    placed: list[str] = []
+    sections = {el.get("id"): el for el in root.findall("x:body/x:section", NS)}
+    for mark in marks:
+        section = sections.get(mark.section)
+        if section is None:
+            continue
+        span = _pagebreak(mark.label)
+        paragraphs = [p for p in section.iter("{%s}p" % NS["x"])]
+        if mark.paragraph <= 0 or mark.paragraph > len(paragraphs):
+            heading = section.find("x:h1", NS)
+            index = list(section).index(heading) if heading is not None else 0
+            span.tail = "\n"
+            section.insert(index, span)
+        else:
+            _insert_at_text(paragraphs[mark.paragraph - 1], mark.line, span)
+        placed.append(mark.label)
+    return placed
+
+
+def _insert_at_text(paragraph, line: str, span) -> None:
+    """Put `span` where `line` starts inside the paragraph's text (note calls skipped)."""
+    slots = []  # (element, "text"|"tail", string) in reading order
+
+    def walk(el, skip):
+        if not skip:
+            slots.append((el, "text", el.text or ""))
+        for child in el:
+            inner_skip = skip or "footnote-ref" in (child.get("class") or "")
+            walk(child, inner_skip)
+            slots.append((child, "tail", child.tail or ""))
+
+    walk(paragraph, False)
+    flat, owners = "", []
+    for i, (_, _, text) in enumerate(slots):
+        for j, ch in enumerate(text):
+            if not ch.isspace():
+                flat += ch
+                owners.append((i, j))
+    wanted = re.sub(r"\s+", "", line.replace("\u00ad", "")).rstrip("-‐")
+    for size in (24, 12, 6):
+        probe = wanted[:size]
+        at = flat.find(probe) if probe else -1
+        if at >= 0:
+            break
+    if at <= 0:
+        span.tail = paragraph.text
+        paragraph.text = None
+        paragraph.insert(0, span)
+        return
+    slot, offset = owners[at]
+    el, where, text = slots[slot]
+    while offset > 0 and not text[offset - 1].isspace():  # a hyphenated word: mark where it starts
+        offset -= 1
+    if where == "text":
+        el.text, span.tail = text[:offset], text[offset:]
+        el.insert(0, span)
+    else:
+        el.tail, span.tail = text[:offset], text[offset:]
+        el.addnext(span)
+
+
+def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[tuple[str, str]]) -> bytes:
     tree = _parse(data)
     root = tree.getroot()
     nav = root.find(".//x:nav[@id='landmarks']", NS)
     if nav is None:
         return data
+    if pages:
+        page_nav = etree.Element("{%s}nav" % NS["x"], id="page-list", hidden="hidden")
+        page_nav.set(EPUB_TYPE, "page-list")
+        heading = etree.SubElement(page_nav, "{%s}h2" % NS["x"])
+        heading.text = "Pages"
+        ol = etree.SubElement(page_nav, "{%s}ol" % NS["x"])
+        for label, href in pages:
+            li = etree.SubElement(ol, "{%s}li" % NS["x"])
+            link = etree.SubElement(li, "{%s}a" % NS["x"], href=href)
+            link.text = label
+        page_nav.tail = "\n"
+        nav.addnext(page_nav)
     ol = nav.find("x:ol", NS)
     have = {a.get(EPUB_TYPE) for a in ol.iter("{%s}a" % NS["x"])}
     labels = {"bodymatter": "Start of Content", "bibliography": "Bibliography"}
@@ -164,7 +259,7 @@ def _finish_opf(data: bytes, facts: PackageFacts, stats: dict) -> bytes:
     if stats["images"] and stats["images"] == stats["images_with_alt"]:
         features.append("alternativeText")
     if facts.has_page_list:
-        features.append("pageNavigation")
+        features += ["pageNavigation", "pageBreakMarkers"]
     modes = ["textual"] + (["visual"] if stats["images"] else [])
     summary = ("Reflowable text with a navigable table of contents, landmarks and headings; notes link to their "
                "references and back. Chinese passages are marked as Simplified Chinese.")
@@ -182,8 +277,11 @@ def _finish_opf(data: bytes, facts: PackageFacts, stats: dict) -> bytes:
         el = etree.SubElement(meta, "{%s}meta" % NS["opf"], property=prop)
         el.text = value
         el.tail = "\n    "
-    if facts.page_source and meta.find("dc:source", NS) is None:
-        src = etree.SubElement(meta, "{%s}source" % NS["dc"])
+    if facts.has_page_list and facts.page_source and meta.find("dc:source", NS) is None:
+        src = etree.SubElement(meta, "{%s}source" % NS["dc"], id="print-source")
         src.text = facts.page_source
-        src.tail = "\n  "
+        src.tail = "\n    "
+        refine = etree.SubElement(meta, "{%s}meta" % NS["opf"], refines="#print-source", property="source-of")
+        refine.text = "pagination"
+        refine.tail = "\n  "
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")

@@ -53,6 +53,7 @@ class PagePlace:
     source: str | None
     anchors: list[str]
     paragraph: str | None  # the part's `data-para` number of the first paragraph on the page
+    line: str = ""  # the text that paragraph's first line on the page begins with
 
 
 @dataclass
@@ -72,8 +73,9 @@ class PartsLayout:
         for part in self.parts:
             while len(places) < part.first_page:
                 places.append(PagePlace(len(places), part.name, part.source, [], None))
-            for anchors, paragraph in zip(part.content.page_anchors, part.content.page_paragraphs):
-                places.append(PagePlace(len(places), part.name, part.source, anchors, paragraph))
+            lines = part.content.page_lines or [""] * part.content.pages
+            for anchors, paragraph, line in zip(part.content.page_anchors, part.content.page_paragraphs, lines):
+                places.append(PagePlace(len(places), part.name, part.source, anchors, paragraph, line))
         last = self.parts[-1]
         while len(places) < self.pages:
             places.append(PagePlace(len(places), last.name, last.source, [], None))

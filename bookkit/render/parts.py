@@ -50,7 +50,7 @@ class PartSpec:
     def key(self) -> str:
         from weasyprint import __version__ as weasyprint_version
 
-        return digest("pdfpart", __version__, weasyprint_version, self.html, *self.stylesheets, self.base_url,
+        return digest("pdfpart-2", __version__, weasyprint_version, self.html, *self.stylesheets, self.base_url,
                       *self.font_ids, self.created, self.identifier, str(self.note_passes))
 
 
@@ -65,6 +65,7 @@ class PartResult:
     page_anchors: list[list[str]]  # ids placed on each page
     page_paragraphs: list[str | None]  # data-para of the first paragraph box on each page
     bookmarks: list[list]  # [level, label, page]
+    page_lines: list[str] = field(default_factory=list)  # text of that paragraph's first line on each page
 
 
 def lay_out(spec: PartSpec) -> PartResult:
@@ -113,19 +114,35 @@ def lay_out(spec: PartSpec) -> PartResult:
             walk(children, level + 1)
 
     walk(document.make_bookmark_tree(), 1)
+    firsts = [_first_paragraph(page) for page in document.pages]
     return PartResult(pdf, len(document.pages), diags, moved,
                       [list(page.anchors) for page in document.pages],
-                      [_first_paragraph(page) for page in document.pages], bookmarks)
+                      [f[0] for f in firsts], bookmarks, [f[1] for f in firsts])
 
 
-def _first_paragraph(page) -> str | None:
+def _first_paragraph(page) -> tuple[str | None, str]:
+    """data-para of the page's first paragraph and the text its first line there begins with."""
     from .notecheck import PARAGRAPH_ATTR, _walk
 
     for box in _walk(page._page_box.children[0], [None]):
         element = getattr(box, "element", None)
         if getattr(box, "element_tag", None) == "p" and element is not None and element.get(PARAGRAPH_ATTR):
-            return element.get(PARAGRAPH_ATTR)
-    return None
+            return element.get(PARAGRAPH_ATTR), _first_line_text(box)
+    return None, ""
+
+
+def _first_line_text(box) -> str:
+    """Text of the first line box, up to the first footnote call or floated note."""
+    line = next((b for b in box.descendants() if type(b).__name__ == "LineBox"), None)
+    if line is None:
+        return ""
+    parts = []
+    for child in line.descendants():
+        if getattr(child, "pseudo_type", None) == "footnote-call" or getattr(child, "footnote", False):
+            break
+        if type(child).__name__ == "TextBox":
+            parts.append(child.text)
+    return "".join(parts)
 
 
 def _load(cache: Cache, key: str) -> PartResult | None:
@@ -134,7 +151,7 @@ def _load(cache: Cache, key: str) -> PartResult | None:
         return None
     data = json.loads(meta)
     return PartResult(pdf, data["pages"], [Diagnostic(*d) for d in data["diagnostics"]], data["moved"],
-                      data["page_anchors"], data["page_paragraphs"], data["bookmarks"])
+                      data["page_anchors"], data["page_paragraphs"], data["bookmarks"], data.get("page_lines", []))
 
 
 def _store(cache: Cache, key: str, result: PartResult) -> None:
@@ -142,7 +159,8 @@ def _store(cache: Cache, key: str, result: PartResult) -> None:
     cache.put("pdfpart", key, json.dumps({
         "pages": result.pages, "diagnostics": [list(d.__dict__.values()) for d in result.diagnostics],
         "moved": result.moved, "page_anchors": result.page_anchors,
-        "page_paragraphs": result.page_paragraphs, "bookmarks": result.bookmarks}).encode("utf-8"))
+        "page_paragraphs": result.page_paragraphs, "bookmarks": result.bookmarks,
+        "page_lines": result.page_lines}).encode("utf-8"))
 
 
 @dataclass
