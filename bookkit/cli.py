@@ -104,6 +104,12 @@ def build_parser(default_book: Path | None = None) -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
+    p = subs.add_parser("cover", help="build the full-wrap print cover and the e-book cover image",
+                        description="Build <slug>-cover.pdf (back, spine and front with bleed; the spine width "
+                                    "follows the interior page count and the paper caliper) and "
+                                    "<slug>-cover.jpg (the front, 1600x2560 px).")
+    _common(p)
+
     p = subs.add_parser("clean", help="remove the output folder and the build cache",
                         description="Remove DIR/dist (or --out) and DIR/.cache.")
     _common(p)
@@ -332,6 +338,23 @@ def cmd_all(args, book_root, console):
     return _build(args, book_root, console, ["pdf", "epub"])
 
 
+def cmd_cover(args, book_root: Path, console: Console) -> int:
+    from .outputs import output_path
+    from .render.cover import render_cover, render_cover_image
+
+    prepared, cache = _prepare(args, book_root, console)
+    out_dir = _out_dir(args, book_root)
+    slug = prepared.book.slug
+    console.step("Drawing the cover")
+    result = render_cover(prepared, output_path(out_dir, slug, "cover"), cache)
+    image = render_cover_image(prepared, output_path(out_dir, slug, "cover-image"), cache)
+    console.step(f"wrote {_show(result.path, book_root)}: {result.width:.3f} x {result.height:.3f} in, "
+                 f"spine {result.spine:.3f} in for {result.pages} pages"
+                 f"{'' if result.spine_text else ' (too thin for spine text)'}")
+    console.step(f"wrote {_show(image, book_root)}")
+    return _finish(list(prepared.report.warnings), args, console)
+
+
 def cmd_clean(args, book_root: Path, console: Console) -> int:
     out = _out_dir(args, book_root)
     for target in (out, book_root / ".cache"):
@@ -369,4 +392,4 @@ def cmd_stats(args, book_root: Path, console: Console) -> int:
 
 
 COMMANDS = {"pdf": cmd_pdf, "epub": cmd_epub, "all": cmd_all, "check": cmd_check, "watch": cmd_watch,
-            "stats": cmd_stats, "clean": cmd_clean}
+            "stats": cmd_stats, "cover": cmd_cover, "clean": cmd_clean}

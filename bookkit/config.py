@@ -189,6 +189,7 @@ SCHEMA: tuple[Option, ...] = (
     Option("bleed", "Bleed added outside the trim on every side of the print PDF (e.g. 0.125in, 3mm).", _length_in, 0.125),
     Option("paper", "Paper stock for spine width: " + ", ".join(PAPERS) + ".", _choice(PAPERS), "white"),
     Option("lead_in", "Set the first words of each chapter in small capitals.", _bool, True),
+    Option("cover_mark", "Short text set large above the title on the front cover (e.g. a name in Chinese).", _text, ""),
 )
 
 KNOWN_KEYS = {opt.name for opt in SCHEMA}
@@ -215,6 +216,7 @@ class Config:
     bleed: float = 0.125
     paper: str = "white"
     lead_in: bool = True
+    cover_mark: str = ""
     #: line of each key in book.yaml, for later diagnostics about its value
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 

@@ -24,6 +24,7 @@ from ..outputs import build_datetime, build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import style_path
 from .epub_package import PackageFacts, finish_epub
+from .cover import render_cover_image
 from .pagelist import print_page_marks
 
 #: zip timestamps cannot be earlier than 1980
@@ -120,10 +121,12 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
         args = ["-f", "json", "-t", "epub3", "-o", str(tmpdir / "book.epub"), f"--css={css}",
                 "--toc", "--toc-depth=1", "--split-level=1", f"--resource-path={book.root}"]
         args += [f"--epub-embed-font={p}" for p in fonts]
+        cover = render_cover_image(prepared, tmpdir / "cover.jpg", cache)
+        args.append(f"--epub-cover-image={cover}")
         _, diags = run_pandoc(args, json.dumps(doc).encode("utf-8"), "book", cwd=book.root)
         data = (tmpdir / "book.epub").read_bytes()
     when = build_datetime(book.config.date)
-    facts = PackageFacts(modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"), page_source=print_identifier(book.config),
+    facts = PackageFacts(modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"), title=book.config.title, page_source=print_identifier(book.config),
                          marks=print_page_marks(prepared, cache) if page_list else [])
     data = finish_epub(data, facts, max(when, _ZIP_EPOCH).timetuple()[:6])
     atomic_write(out, data)

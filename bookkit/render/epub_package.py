@@ -33,6 +33,7 @@ class PackageFacts:
     """What the finishing step needs to know about the book."""
 
     modified: str  # e.g. 2026-11-22T00:00:00Z
+    title: str = ""
     page_source: str = ""  # identifier of the print edition the page-list follows
     marks: list = field(default_factory=list)  # pagelist.PageMark, in page order
 
@@ -51,7 +52,7 @@ def finish_epub(data: bytes, facts: PackageFacts, zip_time: tuple[int, int, int,
     page_links: dict[str, str] = {}  # label -> href
     for name in sorted(files):
         if name.endswith(".xhtml") and not name.endswith("nav.xhtml"):
-            files[name], found, placed = _finish_xhtml(files[name], stats, facts.marks)
+            files[name], found, placed = _finish_xhtml(files[name], stats, facts)
             rel = name[len(base):]
             for kind in found:
                 landmarks.append((kind, rel, ""))
@@ -92,7 +93,7 @@ def _serialize(tree: etree._ElementTree) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 
-def _finish_xhtml(data: bytes, stats: dict, marks: list) -> tuple[bytes, list[str], list[str]]:
+def _finish_xhtml(data: bytes, stats: dict, facts: PackageFacts) -> tuple[bytes, list[str], list[str]]:
     """Roles, body matter type, xml:lang, note back-links, page breaks.
 
     Returns the landmark kinds found and the page labels placed in this file.
@@ -140,7 +141,11 @@ def _finish_xhtml(data: bytes, stats: dict, marks: list) -> tuple[bytes, list[st
                 prev.tail = (prev.tail or "") + " "
             else:
                 holder.text = (holder.text or "") + " "
-    placed = _place_page_breaks(root, marks)
+    for svg in root.iter("{http://www.w3.org/2000/svg}svg"):
+        if body is not None and body.get("id") == "cover":
+            svg.set("role", "img")
+            svg.set("aria-label", f"Cover of {facts.title}" if facts.title else "Cover")
+    placed = _place_page_breaks(root, facts.marks)
     return _serialize(tree), found, placed
 
 

@@ -1,0 +1,65 @@
+"""Covers: full-wrap geometry from the interior page count, and the e-book cover image."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def tiny_cover(tmp_path_factory):
+    import shutil
+    from conftest import BOOKS
+
+    book = tmp_path_factory.mktemp("cover") / "tiny"
+    shutil.copytree(BOOKS / "tiny", book)
+    result = run_cli("cover", "--book", str(book))
+    assert result.code == 0, result.err
+    assert "warning[" not in result.err
+    return book, result
+
+
+def test_wrap_is_back_spine_front_with_bleed(tiny_cover):
+    import pikepdf
+
+    book, result = tiny_cover
+    with pikepdf.open(book / "dist" / "a-tiny-book-cover.pdf") as pdf:
+        assert len(pdf.pages) == 1
+        page = pdf.pages[0]
+        width, height = float(page.mediabox[2]) / 72, float(page.mediabox[3]) / 72
+        trim = [float(v) / 72 for v in page.obj["/TrimBox"]]
+    assert run_cli("pdf", "--book", str(book)).code == 0
+    with pikepdf.open(book / "dist" / "a-tiny-book.pdf") as interior:
+        pages = len(interior.pages)
+    spine = pages * 0.002252  # white paper by default
+    assert width == pytest.approx(2 * 6 + spine + 2 * 0.125, abs=0.01)
+    assert height == pytest.approx(9 + 2 * 0.125, abs=0.01)
+    assert trim == pytest.approx([0.125, 0.125, width - 0.125, height - 0.125], abs=0.01)
+    assert f"{pages} pages" in result.out and "too thin for spine text" in result.out
+
+
+def test_front_and_back_carry_title_and_description(tiny_cover):
+    from conftest import pdf_page_texts
+
+    book, _ = tiny_cover
+    text = " ".join(pdf_page_texts(book / "dist" / "a-tiny-book-cover.pdf")[0].split())
+    assert "A Tiny Book" in text and "Two Chapters and Their Notes" in text
+    assert "TestAuthor" in text.replace(" ", "")  # letter-spaced small capitals
+    assert "A two-chapter fixture whose chapters both use" in text
+
+
+def test_ebook_cover_image_is_large_enough_and_in_the_epub(tiny_cover):
+    from PIL import Image
+
+    book, _ = tiny_cover
+    with Image.open(book / "dist" / "a-tiny-book-cover.jpg") as image:
+        assert image.size[0] >= 1600 and image.size[1] >= 2560
+    assert run_cli("epub", "--book", str(book)).code == 0
+    with zipfile.ZipFile(book / "dist" / "a-tiny-book.epub") as z:
+        opf = next(z.read(n).decode() for n in z.namelist() if n.endswith(".opf"))
+        nav = next(z.read(n).decode() for n in z.namelist() if n.endswith("nav.xhtml"))
+    assert 'properties="cover-image"' in opf and 'media-type="image/jpeg"' in opf
+    assert 'epub:type="cover"' in nav
