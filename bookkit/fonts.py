@@ -66,7 +66,7 @@ def cjk_face(chars: set[str], cache: Cache) -> Face | None:
     wanted = "".join(sorted(c for c in chars if is_cjk(c)))
     if not wanted:
         return None
-    key = digest("cjk", wanted, str(cjk_collection().stat().st_size))
+    key = digest("cjk-2", wanted, str(cjk_collection().stat().st_size))
     path = cache.path("fonts", key, ".otf")
     if not path.exists():
         atomic_write(path, subset_font(cjk_collection(), wanted, index=_CJK_INDEX))
@@ -81,6 +81,7 @@ def subset_font(source: Path, text: str, index: int = 0) -> bytes:
     from fontTools.ttLib import TTCollection, TTFont
 
     font = TTCollection(str(source)).fonts[index] if source.suffix in (".ttc", ".otc") else TTFont(str(source))
+    font.recalcTimestamp = False  # keep the source's head.modified: the same text gives the same bytes
     options = subset.Options()
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
