@@ -114,3 +114,24 @@ def test_page_break_sits_where_the_print_page_begins(our_epub, tmp_path):
         assert " ".join(words)[:12].lower() in re.sub(r"\s+", " ", page).lower(), (label, words)
         checked += 1
     assert checked == 3
+
+
+@pytest.mark.skipif(shutil.which("ebook-convert") is None, reason="Calibre's ebook-convert is not installed")
+def test_converts_for_kindle_with_text_notes_and_cover(our_epub, tmp_path):
+    """Calibre turns the EPUB into a Kindle book (AZW3) and back without losing text, notes or cover."""
+    import subprocess
+
+    azw3 = tmp_path / "lei-jun.azw3"
+    made = subprocess.run(["ebook-convert", str(our_epub), str(azw3)], capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "ERROR" not in made.stdout + made.stderr
+    back = tmp_path / "back.txt"
+    subprocess.run(["ebook-convert", str(azw3), str(back)], capture_output=True, check=True, timeout=300)
+    text = back.read_text(encoding="utf-8")
+    for heading in ("Early Life", "Kingsoft", "Xiaomi", "Bibliography"):
+        assert heading in text
+    assert "雷军" in text and "Wuhan University" in text
+    meta = subprocess.run(["ebook-meta", str(azw3), f"--get-cover={tmp_path / 'cover.jpg'}"],
+                          capture_output=True, text=True, check=True, timeout=120)
+    assert "Lei Jun" in meta.stdout
+    assert (tmp_path / "cover.jpg").stat().st_size > 20_000
