@@ -73,6 +73,22 @@ def cjk_face(chars: set[str], cache: Cache) -> Face | None:
     return Face(CJK_FAMILY, 400, "normal", path)
 
 
+#: Always kept in a text-face subset, whatever the book prints: ASCII, Latin-1 and general
+#: punctuation, so that a reading system's own labels and an editor's next typo still render.
+_ALWAYS = "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xA0, 0x100))) \
+    + "".join(map(chr, range(0x2010, 0x2050)))
+
+
+def text_face_subset(face: Face, chars: set[str], cache: Cache) -> Face:
+    """`face` cut down to the non-CJK characters the book prints (plus `_ALWAYS`), cached."""
+    wanted = "".join(sorted(set(_ALWAYS) | {c for c in chars if not is_cjk(c) and c.isprintable()}))
+    key = digest("text-subset-1", face.path.name, str(face.path.stat().st_size), wanted)
+    path = cache.path("fonts", key, ".otf")
+    if not path.exists():
+        atomic_write(path, subset_font(face.path, wanted))
+    return Face(face.family, face.weight, face.style, path)
+
+
 def subset_font(source: Path, text: str, index: int = 0) -> bytes:
     """Bytes of `source` (face `index` of a collection) cut down to the glyphs for `text`."""
     import io

@@ -135,3 +135,31 @@ def test_converts_for_kindle_with_text_notes_and_cover(our_epub, tmp_path):
                           capture_output=True, text=True, check=True, timeout=120)
     assert "Lei Jun" in meta.stdout
     assert (tmp_path / "cover.jpg").stat().st_size > 20_000
+
+
+def test_embedded_fonts_are_subset_and_lose_nothing_shown(our_epub):
+    """Both faces are cut down to what the book uses, yet every character shown that the full face
+    has is still in the embedded one."""
+    import html
+    import io
+
+    from fontTools.ttLib import TTCollection, TTFont
+
+    from bookkit.fonts import cjk_collection, text_faces
+
+    with zipfile.ZipFile(our_epub) as z:
+        fonts = {n.rsplit("/", 1)[1]: z.read(n) for n in z.namelist() if n.endswith(".otf")}
+        shown = set()
+        for name in z.namelist():
+            if name.endswith(".xhtml"):
+                body = z.read(name).decode("utf-8").split("<body", 1)[1]
+                shown |= {ord(c) for c in html.unescape(re.sub(r"<[^>]+>", "", body)) if not c.isspace()}
+    full_regular = text_faces()[0].path
+    assert len(fonts["SourceSerifPro-Regular.otf"]) < full_regular.stat().st_size / 2
+    regular = TTFont(io.BytesIO(fonts["SourceSerifPro-Regular.otf"])).getBestCmap()
+    cjk = TTFont(io.BytesIO(fonts["NotoSansCJKsc-subset.otf"])).getBestCmap()
+    assert len(cjk) < 200  # the full face maps about 45,000 characters
+    full = set(TTFont(str(full_regular)).getBestCmap()) | set(TTCollection(str(cjk_collection())).fonts[2].getBestCmap())
+    lost = {chr(c) for c in shown & full if c not in regular and c not in cjk}
+    assert not lost, sorted(lost)
+    assert {ord(c) for c in "雷军小米金山"} <= set(cjk)

@@ -9,27 +9,26 @@ from __future__ import annotations
 
 import datetime
 import json
-import uuid
+import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import Cache, atomic_write
 from ..convert import run_pandoc
 from ..diagnostics import Diagnostic
-import shutil
-
-from ..fonts import Face, cjk_face, font_face_css, text_faces
+from ..fonts import Face, cjk_face, font_face_css, text_face_subset, text_faces
 from ..outputs import build_datetime, build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import style_path
-from .epub_package import PackageFacts, finish_epub
+from ..transforms import str_inlines
 from .cover import render_cover_image
+from .epub_package import PackageFacts, finish_epub
 from .pagelist import print_page_marks
 
 #: zip timestamps cannot be earlier than 1980
 _ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
-from ..transforms import str_inlines
 
 @dataclass
 class EpubResult:
@@ -95,6 +94,12 @@ def _epub_type(part) -> str:
     return "chapter"
 
 
+def _local_copy(face: Face, path: Path) -> Face:
+    """The face under the file name the EPUB should carry (pandoc names fonts after their files)."""
+    shutil.copyfile(face.path, path)
+    return Face(face.family, face.weight, face.style, path)
+
+
 def print_identifier(config) -> str:
     """The print edition the page-list follows: its ISBN, else a stable UUID for it."""
     if config.isbn.print:
@@ -105,15 +110,16 @@ def print_identifier(config) -> str:
 def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = True) -> EpubResult:
     book = prepared.book
     doc = joined_ast(prepared)
-    faces = text_faces()
-    cjk = cjk_face(prepared.text_characters(), cache)
+    chars = prepared.text_characters()
+    cjk = cjk_face(chars, cache)
     with tempfile.TemporaryDirectory(prefix="bookkit-epub-") as tmp:
         tmpdir = Path(tmp)
-        embedded = [f for f in faces if f.weight in (400, 700)]
+        embedded = []
+        for face in text_faces():
+            if face.weight in (400, 700):
+                embedded.append(_local_copy(text_face_subset(face, chars, cache), tmpdir / face.path.name))
         if cjk:
-            local = tmpdir / "NotoSansCJKsc-subset.otf"
-            shutil.copyfile(cjk.path, local)
-            embedded.append(Face(cjk.family, cjk.weight, cjk.style, local))
+            embedded.append(_local_copy(cjk, tmpdir / "NotoSansCJKsc-subset.otf"))
         fonts = [f.path for f in embedded]
         css = tmpdir / "book.css"
         css.write_text(font_face_css(embedded, lambda p: "../fonts/" + p.name)
