@@ -29,10 +29,10 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int 
 
 @pytest.fixture
 def book_copy(tmp_path):
-    """Copy a fixture book into a temporary folder and return its path."""
+    """Copy a fixture book (without any build output left in it) into a temporary folder."""
     def make(name: str) -> Path:
         target = tmp_path / name
-        shutil.copytree(BOOKS / name, target)
+        shutil.copytree(BOOKS / name, target, ignore=shutil.ignore_patterns("dist", ".cache"))
         return target
     return make
 
