@@ -26,6 +26,11 @@ from .diagnostics import BookError, Diagnostic, error, warning
 FILTERS = resources.files("bookkit") / "filters"
 #: pandoc's reader: its Markdown, minus features that would let a chapter pull in files.
 READER = "markdown-raw_tex"
+# Reading and HTML writing run with --sandbox: pandoc may read only the files named on
+# its command line (bibliography, CSL; Lua filters are ours and exempt), so nothing in
+# a chapter can make it open another file or the network. The EPUB writer cannot be
+# sandboxed (it must read the stylesheet and the images); it only ever gets an AST that
+# sanitize.py and resources.py have already cleaned.
 
 
 @dataclass
@@ -86,7 +91,7 @@ def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[
         stored = json.loads(cached)
         return stored["ast"], [Diagnostic(*d) for d in stored["diags"]]
     args = [
-        "-f", READER, "-t", "json",
+        "-f", READER, "-t", "json", "--sandbox",
         "--citeproc", f"--bibliography={book.root / book.config.bibliography}", f"--csl={csl}",
         "-M", "suppress-bibliography=true", "-M", f"lang={book.config.lang}",
         f"--lua-filter={cjk}",
@@ -108,7 +113,7 @@ def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
     cached = cache.get("ast", key)
     if cached is not None:
         return json.loads(cached)
-    args = ["-f", READER, "-t", "json", "--citeproc",
+    args = ["-f", READER, "-t", "json", "--sandbox", "--citeproc",
             f"--bibliography={book.root / book.config.bibliography}", f"--csl={csl}",
             "-M", f"lang={book.config.lang}", f"--lua-filter={filter_path('cjk.lua')}"]
     out, _ = run_pandoc(args, source.encode("utf-8"), book.config.bibliography)
@@ -125,7 +130,7 @@ def ast_to_html(ast: dict, source: str, cache: Cache, notes_inline: bool = True)
     cached = cache.get("html", key)
     if cached is not None:
         return cached.decode("utf-8")
-    args = ["-f", "json", "-t", "html5", "--wrap=none", "--section-divs"]
+    args = ["-f", "json", "-t", "html5", "--wrap=none", "--section-divs", "--sandbox"]
     args += [f"--lua-filter={f}" for f in filters]
     out, _ = run_pandoc(args, data, source)
     cache.put("html", key, out)
