@@ -97,9 +97,34 @@ def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[
         f"--lua-filter={cjk}",
     ]
     out, diags = run_pandoc(args, chapter.text.encode("utf-8"), chapter.path)
-    ast = json.loads(out)
+    ast = _bounded_ast(out, chapter.path)
     cache.put("ast", key, json.dumps({"ast": ast, "diags": [list(d.__dict__.values()) for d in diags]}).encode())
     return ast, diags
+
+
+#: Deepest JSON nesting accepted from pandoc: about 40 levels of lists or block quotes.
+#: Every later pass (copying, HTML, WeasyPrint's layout) recurses over the tree, so a
+#: deeper chapter is refused here instead of overflowing the stack somewhere later.
+MAX_AST_DEPTH = 120
+
+
+def _bounded_ast(out: bytes, source: str) -> dict:
+    too_deep = BookError([error(source, None, "S008", "lists or block quotes are nested more than "
+                                                      f"{MAX_AST_DEPTH // 3} levels deep")])
+    try:
+        ast = json.loads(out)
+    except RecursionError:
+        raise too_deep from None
+    stack = [(ast.get("blocks", []), 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_AST_DEPTH:
+            raise too_deep
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
+    return ast
 
 
 def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:

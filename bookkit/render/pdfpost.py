@@ -6,7 +6,10 @@ Page labels (/PageLabels) make a viewer's page box show the printed folio, so
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
+import uuid
 
 #: CSS counter styles to PDF page-label styles
 LABEL_STYLES = {"lower-roman": "/r", "upper-roman": "/R", "decimal": "/D"}
@@ -55,7 +58,7 @@ def assemble(layout) -> bytes:
     import pikepdf
 
     front, *chapters = layout.parts
-    base = pikepdf.open(io.BytesIO(front.content.pdf))
+    base = pikepdf.open(io.BytesIO(stable_document_id(front.content.pdf)))
     first = base.pages[0]
     boxes = {k: first.obj[k] for k in ("/MediaBox", "/TrimBox", "/BleedBox", "/ArtBox") if k in first.obj}
 
@@ -132,3 +135,22 @@ def _set_destinations(pdf, dests: dict[str, tuple[int, list]]) -> None:
     if "/Names" not in pdf.Root:
         pdf.Root.Names = pikepdf.Dictionary()
     pdf.Root.Names.Dests = tree.obj
+
+
+#: WeasyPrint's PDF/X-4 metadata carries a random `xmpMM:DocumentID` (uuid4).
+_RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+#: The trailer's /ID, which WeasyPrint derives partly from the random id above.
+_TRAILER_ID = re.compile(rb"/ID\s*\[[^\]]*\]")
+
+
+def stable_document_id(pdf_bytes: bytes) -> bytes:
+    """The same PDF with WeasyPrint's random XMP document id replaced by a hash of the content.
+
+    The replacement has the same length, so the file's cross-reference offsets stay
+    right; with it, the same sources give the same bytes (and pikepdf's
+    deterministic /ID, computed afterwards, is stable too).
+    """
+    blanked = _TRAILER_ID.sub(b"", _RANDOM_DOCUMENT_ID.sub(b"xmp.did:" + b"0" * 36, pdf_bytes))
+    stable = uuid.UUID(bytes=hashlib.sha256(blanked).digest()[:16])
+    return _RANDOM_DOCUMENT_ID.sub(f"xmp.did:{stable}".encode(), pdf_bytes)
