@@ -79,7 +79,7 @@ def assemble(layout) -> bytes:
         for page, overlay in zip(content.pages, margins.pages):
             base.pages.append(page)
             added = base.pages[-1]
-            added.add_overlay(overlay, pikepdf.Rectangle(*added.trimbox))
+            _overlay(added, overlay, pikepdf.Rectangle(*added.trimbox))
     while len(base.pages) < layout.pages:
         blank()
     _set_destinations(base, dests)
@@ -91,6 +91,23 @@ def assemble(layout) -> bytes:
         pdf.close()
     base.close()
     return out.getvalue()
+
+
+def _overlay(page, overlay, rect) -> None:
+    """`page.add_overlay`, but under a fixed resource name instead of pikepdf's random one,
+    so that the same book gives the same bytes."""
+    import pikepdf
+
+    placed = page.add_overlay(overlay, rect)
+    stable = pikepdf.Name("/BookkitMargins")
+    xobjects = page.obj.Resources.XObject
+    xobjects[stable] = xobjects[placed]
+    del xobjects[placed]
+    contents = page.obj.Contents
+    for stream in (contents if isinstance(contents, pikepdf.Array) else [contents]):
+        data = stream.read_bytes()
+        if str(placed).encode() in data:
+            stream.write(data.replace(str(placed).encode() + b" Do", str(stable).encode() + b" Do"))
 
 
 def _set_outline(pdf, layout) -> None:
