@@ -79,7 +79,7 @@ def assemble(layout) -> bytes:
         for page, overlay in zip(content.pages, margins.pages):
             base.pages.append(page)
             added = base.pages[-1]
-            _overlay(added, overlay, pikepdf.Rectangle(*added.trimbox))
+            _overlay(added, overlay, pikepdf.Rectangle(*added.trimbox), len(base.pages))
     while len(base.pages) < layout.pages:
         blank()
     _set_destinations(base, dests)
@@ -93,13 +93,14 @@ def assemble(layout) -> bytes:
     return out.getvalue()
 
 
-def _overlay(page, overlay, rect) -> None:
-    """`page.add_overlay`, but under a fixed resource name instead of pikepdf's random one,
-    so that the same book gives the same bytes."""
+def _overlay(page, overlay, rect, number: int) -> None:
+    """`page.add_overlay`, but under a name from the page number instead of pikepdf's random
+    one, so that the same book gives the same bytes. Pages can share one /Resources
+    dictionary, so the name must differ from page to page."""
     import pikepdf
 
     placed = page.add_overlay(overlay, rect)
-    stable = pikepdf.Name("/BookkitMargins")
+    stable = pikepdf.Name(f"/BookkitMargins{number}")
     xobjects = page.obj.Resources.XObject
     xobjects[stable] = xobjects[placed]
     del xobjects[placed]
