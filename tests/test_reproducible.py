@@ -16,7 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-
 from conftest import BOOKS, ROOT, run_cli
 
 PDF = "a-tiny-book.pdf"
