@@ -7,12 +7,15 @@ raises, so one run reports every problem.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 from typing import Iterator
 
 from .book import Book, Chapter
 from .diagnostics import BookError, Diagnostic, did_you_mean, error, warning
+from .resources import vet_image
+from .sanitize import sanitize
 from .transforms import cited_keys, iter_nodes
 
 _CITE = re.compile(r"(?<![\w@\\])-?@(?:\{(?P<braced>[^}\s]+)\}|(?P<key>[\w][\w:.#$%&\-+?<>~/]*))")
@@ -98,7 +101,7 @@ def note_rules(chapter: Chapter) -> list[Diagnostic]:
 
 
 def image_rules(book: Book, chapter: Chapter) -> list[Diagnostic]:
-    """L001 (image file missing) and L002 (image without alt text), at the image's position."""
+    """L002 (no alt text) and the resource gate (L001, L004–L006), at the image's position."""
     out = []
     folder = posixpath.dirname(chapter.path)
     for number, line in source_lines(chapter.text):
@@ -107,11 +110,9 @@ def image_rules(book: Book, chapter: Chapter) -> list[Diagnostic]:
             column = match.start() + 1
             if not match.group("alt").strip():
                 out.append(warning(chapter.path, number, "L002", f"image '{src}' has no alt text", column))
-            if ":" in src.split("/")[0] or src.startswith("/"):
-                continue  # remote or absolute: the renderers refuse these (L004/L005)
-            rel = posixpath.normpath(posixpath.join(folder, src))
-            if not (book.root / rel).is_file():
-                out.append(error(chapter.path, number, "L001", f"image file '{rel}' not found", column))
+            refused = vet_image(book.root, src, folder)
+            if refused:
+                out.append(error(chapter.path, number, refused[0], refused[1], column))
     return out
 
 
@@ -188,6 +189,7 @@ def run_checks(book: Book, asts: list[dict | None]) -> list[Diagnostic]:
     for chapter, ast in zip(book.chapters, asts):
         if ast is not None:
             diags.extend(unknown_citations(book, chapter, ast))
+            diags.extend(sanitize(copy.deepcopy(ast), chapter))
         diags.extend(note_rules(chapter))
         diags.extend(image_rules(book, chapter))
         diags.extend(timeline_rules(book, chapter))

@@ -272,10 +272,18 @@ def _convert_with_progress(book, cache: Cache, console: Console) -> None:
 
 
 def _build(args, book_root: Path, console: Console, kinds: list[str]) -> int:
-    from .outputs import output_path
+    from .outputs import build_lock, pin_source_date
 
     prepared, cache = _prepare(args, book_root, console)
+    pin_source_date(prepared.book.config.date)
     out_dir = _out_dir(args, book_root)
+    with build_lock(out_dir):  # a book that does not validate never creates the folder
+        return _render(args, book_root, console, kinds, prepared, cache, out_dir)
+
+
+def _render(args, book_root: Path, console: Console, kinds: list[str], prepared, cache: Cache, out_dir: Path) -> int:
+    from .outputs import output_path
+
     diags = list(prepared.report.warnings)
     book = prepared.book
     for kind in kinds:

@@ -26,6 +26,11 @@ from .diagnostics import BookError, Diagnostic, error, warning
 FILTERS = resources.files("bookkit") / "filters"
 #: pandoc's reader: its Markdown, minus features that would let a chapter pull in files.
 READER = "markdown-raw_tex"
+# Reading and HTML writing run with --sandbox: pandoc may read only the files named on
+# its command line (bibliography, CSL; Lua filters are ours and exempt), so nothing in
+# a chapter can make it open another file or the network. The EPUB writer cannot be
+# sandboxed (it must read the stylesheet and the images); it only ever gets an AST that
+# sanitize.py and resources.py have already cleaned.
 
 
 @dataclass
@@ -86,15 +91,40 @@ def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[
         stored = json.loads(cached)
         return stored["ast"], [Diagnostic(*d) for d in stored["diags"]]
     args = [
-        "-f", READER, "-t", "json",
+        "-f", READER, "-t", "json", "--sandbox",
         "--citeproc", f"--bibliography={book.root / book.config.bibliography}", f"--csl={csl}",
         "-M", "suppress-bibliography=true", "-M", f"lang={book.config.lang}",
         f"--lua-filter={cjk}",
     ]
     out, diags = run_pandoc(args, chapter.text.encode("utf-8"), chapter.path)
-    ast = json.loads(out)
+    ast = _bounded_ast(out, chapter.path)
     cache.put("ast", key, json.dumps({"ast": ast, "diags": [list(d.__dict__.values()) for d in diags]}).encode())
     return ast, diags
+
+
+#: Deepest JSON nesting accepted from pandoc: about 40 levels of lists or block quotes.
+#: Every later pass (copying, HTML, WeasyPrint's layout) recurses over the tree, so a
+#: deeper chapter is refused here instead of overflowing the stack somewhere later.
+MAX_AST_DEPTH = 120
+
+
+def _bounded_ast(out: bytes, source: str) -> dict:
+    too_deep = BookError([error(source, None, "S008", "lists or block quotes are nested more than "
+                                                      f"{MAX_AST_DEPTH // 3} levels deep")])
+    try:
+        ast = json.loads(out)
+    except RecursionError:
+        raise too_deep from None
+    stack = [(ast.get("blocks", []), 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_AST_DEPTH:
+            raise too_deep
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
+    return ast
 
 
 def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
@@ -108,7 +138,7 @@ def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
     cached = cache.get("ast", key)
     if cached is not None:
         return json.loads(cached)
-    args = ["-f", READER, "-t", "json", "--citeproc",
+    args = ["-f", READER, "-t", "json", "--sandbox", "--citeproc",
             f"--bibliography={book.root / book.config.bibliography}", f"--csl={csl}",
             "-M", f"lang={book.config.lang}", f"--lua-filter={filter_path('cjk.lua')}"]
     out, _ = run_pandoc(args, source.encode("utf-8"), book.config.bibliography)
@@ -125,7 +155,7 @@ def ast_to_html(ast: dict, source: str, cache: Cache, notes_inline: bool = True)
     cached = cache.get("html", key)
     if cached is not None:
         return cached.decode("utf-8")
-    args = ["-f", "json", "-t", "html5", "--wrap=none", "--section-divs"]
+    args = ["-f", "json", "-t", "html5", "--wrap=none", "--section-divs", "--sandbox"]
     args += [f"--lua-filter={f}" for f in filters]
     out, _ = run_pandoc(args, data, source)
     cache.put("html", key, out)

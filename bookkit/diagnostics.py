@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "S005": "no chapter files found",
     "S006": "chapter file is not valid UTF-8 text",
     "S007": "unsafe raw HTML removed",
+    "S008": "chapter too large or nested too deeply",
     # configuration
     "Y001": "book.yaml is not valid YAML",
     "Y002": "unknown key in book.yaml",

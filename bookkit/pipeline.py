@@ -16,6 +16,8 @@ from .cache import Cache, atomic_write, digest
 from .check import run_checks
 from .convert import Converted, ast_to_html, bibliography_ast, convert_all
 from .diagnostics import BookError, Diagnostic, Report, error
+from .resources import vet_image
+from .sanitize import sanitize
 from .templates_env import environment
 from .timeline import load_timeline, render_svg
 from .transforms import (cited_keys, count, figure, map_blocks, number_figures, resolve_images,
@@ -62,6 +64,8 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     figure_number = 1
     for chapter, ast in zip(chapters, asts):
         ast = json.loads(json.dumps(ast))  # a private copy, several times faster than deepcopy
+        report.extend(sanitize(ast, chapter))
+        _vet_images(book, chapter, ast)
         images += resolve_images(ast, posixpath.dirname(chapter.path))
         ast["blocks"] = _expand_timelines(ast["blocks"], book, chapter, cache, env, images)
         figure_number = number_figures(ast, figure_number)
@@ -143,6 +147,21 @@ def _expand_timelines(blocks: list, book: Book, chapter, cache: Cache, env, imag
         return [figure(ident or "chronology-figure", fig_src, alt, caption, ["timeline"])]
 
     return map_blocks(blocks, replace)
+
+
+def _vet_images(book: Book, chapter, ast: dict) -> None:
+    """The image gate over pandoc's reading (reference-style images too), before any renderer."""
+    from .transforms import iter_nodes
+
+    problems = []
+    for node in iter_nodes(ast):
+        if node["t"] == "Image":
+            src = node["c"][2][0]
+            refused = vet_image(book.root, src, posixpath.dirname(chapter.path))
+            if refused:
+                problems.append(error(chapter.path, _line_of(chapter.text, src), *refused))
+    if problems:
+        raise BookError(problems)
 
 
 def _line_of(text: str, needle: str) -> int | None:

@@ -21,7 +21,7 @@ from ..pipeline import Prepared
 from ..templates_env import style_path
 from .html import book_html
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
-from .pdfpost import add_page_labels, assemble, page_label_ranges
+from .pdfpost import add_page_labels, assemble, page_label_ranges, stable_document_id
 
 #: WeasyPrint messages about the machine, not the book; dropped rather than reported.
 IGNORED_MESSAGES = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -209,7 +209,7 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
         options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
     with captured_warnings("book") as diags:
         pdf_bytes = document.write_pdf(**options)
-    pdf_bytes = add_page_labels(pdf_bytes, page_label_ranges(len(document.pages), laid.body_start))
+    pdf_bytes = add_page_labels(stable_document_id(pdf_bytes), page_label_ranges(len(document.pages), laid.body_start))
     errors = [d for d in diags if d.is_error]
     if errors:
         raise BookError(errors)

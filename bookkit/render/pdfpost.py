@@ -6,7 +6,10 @@ Page labels (/PageLabels) make a viewer's page box show the printed folio, so
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
+import uuid
 
 #: CSS counter styles to PDF page-label styles
 LABEL_STYLES = {"lower-roman": "/r", "upper-roman": "/R", "decimal": "/D"}
@@ -55,7 +58,7 @@ def assemble(layout) -> bytes:
     import pikepdf
 
     front, *chapters = layout.parts
-    base = pikepdf.open(io.BytesIO(front.content.pdf))
+    base = pikepdf.open(io.BytesIO(stable_document_id(front.content.pdf)))
     first = base.pages[0]
     boxes = {k: first.obj[k] for k in ("/MediaBox", "/TrimBox", "/BleedBox", "/ArtBox") if k in first.obj}
 
@@ -76,7 +79,7 @@ def assemble(layout) -> bytes:
         for page, overlay in zip(content.pages, margins.pages):
             base.pages.append(page)
             added = base.pages[-1]
-            added.add_overlay(overlay, pikepdf.Rectangle(*added.trimbox))
+            _overlay(added, overlay, pikepdf.Rectangle(*added.trimbox), len(base.pages))
     while len(base.pages) < layout.pages:
         blank()
     _set_destinations(base, dests)
@@ -88,6 +91,24 @@ def assemble(layout) -> bytes:
         pdf.close()
     base.close()
     return out.getvalue()
+
+
+def _overlay(page, overlay, rect, number: int) -> None:
+    """`page.add_overlay`, but under a name from the page number instead of pikepdf's random
+    one, so that the same book gives the same bytes. Pages can share one /Resources
+    dictionary, so the name must differ from page to page."""
+    import pikepdf
+
+    placed = page.add_overlay(overlay, rect)
+    stable = pikepdf.Name(f"/BookkitMargins{number}")
+    xobjects = page.obj.Resources.XObject
+    xobjects[stable] = xobjects[placed]
+    del xobjects[placed]
+    contents = page.obj.Contents
+    for stream in (contents if isinstance(contents, pikepdf.Array) else [contents]):
+        data = stream.read_bytes()
+        if str(placed).encode() in data:
+            stream.write(data.replace(str(placed).encode() + b" Do", str(stable).encode() + b" Do"))
 
 
 def _set_outline(pdf, layout) -> None:
@@ -132,3 +153,22 @@ def _set_destinations(pdf, dests: dict[str, tuple[int, list]]) -> None:
     if "/Names" not in pdf.Root:
         pdf.Root.Names = pikepdf.Dictionary()
     pdf.Root.Names.Dests = tree.obj
+
+
+#: WeasyPrint's PDF/X-4 metadata carries a random `xmpMM:DocumentID` (uuid4).
+_RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+#: The trailer's /ID, which WeasyPrint derives partly from the random id above.
+_TRAILER_ID = re.compile(rb"/ID\s*\[[^\]]*\]")
+
+
+def stable_document_id(pdf_bytes: bytes) -> bytes:
+    """The same PDF with WeasyPrint's random XMP document id replaced by a hash of the content.
+
+    The replacement has the same length, so the file's cross-reference offsets stay
+    right; with it, the same sources give the same bytes (and pikepdf's
+    deterministic /ID, computed afterwards, is stable too).
+    """
+    blanked = _TRAILER_ID.sub(b"", _RANDOM_DOCUMENT_ID.sub(b"xmp.did:" + b"0" * 36, pdf_bytes))
+    stable = uuid.UUID(bytes=hashlib.sha256(blanked).digest()[:16])
+    return _RANDOM_DOCUMENT_ID.sub(f"xmp.did:{stable}".encode(), pdf_bytes)

