@@ -190,6 +190,8 @@ SCHEMA: tuple[Option, ...] = (
     Option("paper", "Paper stock for spine width: " + ", ".join(PAPERS) + ".", _choice(PAPERS), "white"),
     Option("lead_in", "Set the first words of each chapter in small capitals.", _bool, True),
     Option("cover_mark", "Short text set large above the title on the front cover (e.g. a name in Chinese).", _text, ""),
+    Option("page_list", "Give the EPUB a page-list from the print layout (costs a print layout when only the EPUB is built).",
+           _bool, True),
 )
 
 KNOWN_KEYS = {opt.name for opt in SCHEMA}
@@ -217,6 +219,7 @@ class Config:
     paper: str = "white"
     lead_in: bool = True
     cover_mark: str = ""
+    page_list: bool = True
     #: line of each key in book.yaml, for later diagnostics about its value
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 

