@@ -20,7 +20,7 @@ def test_progress_lines_when_not_a_terminal_and_silence_with_quiet(book_copy):
     quiet = run_cli("epub", "-q", "--book", str(book))
     assert quiet.code == 0 and quiet.out == ""
     verbose = run_cli("epub", "-v", "--no-cache", "--book", str(book))
-    assert "pandoc EPUB writer in" in verbose.out and "loading book" in verbose.out
+    assert "pandoc EPUB writer and packaging in" in verbose.out and "loading book" in verbose.out
 
 
 def test_progress_bar_redraws_one_line_on_a_terminal():
