@@ -16,11 +16,8 @@ import shutil
 import sys
 from pathlib import Path
 
-#: Printed 6×9 pages per 1,000 words of this generator's text, from building it with
-#: bookkit (citations set as footnotes take about a third of each page).
-PAGES_PER_1000_WORDS = 4.9
-
-#: Named sizes: target printed pages → (chapters, words per chapter).
+#: Named sizes: target printed pages → (chapters, words of prose per chapter); the pages
+#: bookkit actually prints for each are in the table in benchmarks/README.md.
 SIZES = {50: (4, 2500), 250: (10, 5000), 1000: (40, 5000)}
 
 WORDS = """

@@ -4,26 +4,25 @@
 For each size a synthetic book is generated (generate.py), then, in one run:
 bookkit `pdf` and `epub` cold (after `clean`), rebuilt with nothing changed, and
 rebuilt after one sentence is appended to one chapter; the plain pipeline and
-pandoc → Typst once each (they keep no cache, so every rebuild is a cold build).
-Every measurement is a fresh process (measure.py) so its peak RSS is its own.
-A bookkit build that exits non-zero stops the run; warnings are counted in the table.
+pandoc → Typst cold (they keep no cache, so every rebuild is a cold build).
+Every measurement is a fresh process (measure.py) so its peak memory is its own.
+A build that exits non-zero stops the run; warnings are counted in the table.
 
-    python benchmarks/run.py                  # 50, 250 and 1,000 pages
-    python benchmarks/run.py --sizes 50,250 --repeat 3
+    python benchmarks/run.py                        # about 50 and 250 pages
+    python benchmarks/run.py --sizes 50,250,1000    # and about 1,000 (long)
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -31,26 +30,11 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import SIZES, generate  # noqa: E402
+from report import LABELS, Row, Run, table  # noqa: E402
 
 PY = sys.executable
 PIPELINES = ("pdf", "epub", "plain", "typst")
-LABELS = {"pdf": "bookkit pdf", "epub": "bookkit epub", "plain": "plain: pandoc → WeasyPrint",
-          "typst": "pandoc → Typst"}
-
-
-@dataclass
-class Run:
-    wall: float
-    rss: float
-    warnings: int
-
-
-@dataclass
-class Row:
-    cold: list[Run] = field(default_factory=list)
-    noop: list[Run] = field(default_factory=list)
-    edit: list[Run] = field(default_factory=list)
-    pages: int | None = None
+DEFAULT_SIZES = (50, 250)
 
 
 def measure(cmd: list[str], log: Path) -> Run:
@@ -66,7 +50,7 @@ def measure(cmd: list[str], log: Path) -> Run:
     if data["code"] != 0:
         sys.exit(f"failed (exit {data['code']}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
     warnings = sum(1 for line in proc.stderr.splitlines() if "warning" in line.lower())
-    return Run(data["wall"], data["maxrss_mib"], warnings)
+    return Run(data["wall"], data["maxrss_mib"], data["pss_mib"], warnings)
 
 
 def pdf_pages(path: Path) -> int:
@@ -93,17 +77,17 @@ def edit_chapter(book: Path, n: int) -> None:
     target.write_text(body + sentence + sep + notes + "\n", encoding="utf-8")
 
 
-def bench_bookkit(kind: str, book: Path, row: Row, log: Path, edits: list[int]) -> None:
+def bench_bookkit(kind: str, book: Path, row: Row, log: Path, edit: int) -> None:
+    """Cold after `clean`, then no-op, then after edit number `edit` to one chapter."""
     measure(bookkit("clean", "-q", "--book", str(book)), log)
     row.cold.append(measure(bookkit(kind, "-q", "--book", str(book)), log))
     row.noop.append(measure(bookkit(kind, "-q", "--book", str(book)), log))
-    edits[0] += 1
-    edit_chapter(book, edits[0])
+    edit_chapter(book, edit)
     row.edit.append(measure(bookkit(kind, "-q", "--book", str(book)), log))
     if kind == "pdf":
         row.pages = pdf_pages(next((book / "dist").glob("*.pdf")))
     else:
-        row.edit[-1].warnings += epub_errors(next((book / "dist").glob("*.epub")), log)
+        row.edit[-1].problems += epub_errors(next((book / "dist").glob("*.epub")), log)
 
 
 def epub_errors(path: Path, log: Path) -> int:
@@ -128,63 +112,41 @@ def words_in(book: Path) -> int:
     return sum(len(p.read_text(encoding="utf-8").split()) for p in (book / "chapters").glob("*.md"))
 
 
-def median(runs: list[Run]) -> float | None:
-    return statistics.median(r.wall for r in runs) if runs else None
+def machine() -> str:
+    """The facts a reader needs to compare figures between runs."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"bookkit {commit}, {os.cpu_count()} cores, {memory:.0f} GiB, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
 
 
-def table(results: dict[int, tuple[int, dict[str, Row]]]) -> str:
-    head = ("| size | words | pipeline | pages | cold s | no-op s | edit s | no-op/cold | edit/cold "
-            "| cold/plain cold | pages/s (cold) | peak RSS MiB | problems |")
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
-    for size, (words, rows) in results.items():
-        plain = median(rows["plain"].cold) if "plain" in rows else None
-        print_pages = rows["pdf"].pages if "pdf" in rows else None
-        for kind, row in rows.items():
-            cold, noop, edit = median(row.cold), median(row.noop), median(row.edit)
-            pages = row.pages or print_pages
-            runs = row.cold + row.noop + row.edit
-            cells = [
-                f"~{size:,}", f"{words:,}", LABELS[kind], str(pages) if pages else "—",
-                _f(cold), _f(noop), _f(edit),
-                _pct(noop, cold), _pct(edit, cold), _x(cold, plain) if kind != "epub" else "—",
-                f"{pages / cold:.1f}" if pages and cold else "—",
-                f"{max(r.rss for r in runs):,.0f}",
-                str(sum(r.warnings for r in runs)),
-            ]
-            lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def _f(value: float | None) -> str:
-    return f"{value:.2f}" if value is not None else "—"
-
-
-def _pct(part: float | None, whole: float | None) -> str:
-    return f"{100 * part / whole:.0f} %" if part is not None and whole else "—"
-
-
-def _x(value: float | None, ref: float | None) -> str:
-    return f"{value / ref:.2f}×" if value is not None and ref else "—"
-
-
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
-                        help=f"comma-separated target page counts from {sorted(SIZES)} (default: all)")
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help=f"comma-separated target page counts from {sorted(SIZES)} "
+                             f"(default: {','.join(map(str, DEFAULT_SIZES))}; 1000 takes most of an hour)")
     parser.add_argument("--repeat", type=int, default=1, help="measure each figure N times; the median is shown")
     parser.add_argument("--pipelines", default=",".join(PIPELINES), help=f"subset of {','.join(PIPELINES)}")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bookkit-bench",
-                        help="folder for the generated books and outputs")
+                        help="folder for the generated books, outputs and run.log (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
-        sizes = [int(s) for s in args.sizes.split(",")]
-        unknown = [s for s in sizes if s not in SIZES] + [p for p in args.pipelines.split(",") if p not in PIPELINES]
+        args.sizes = [int(s) for s in args.sizes.split(",")]
     except ValueError:
-        unknown = [args.sizes]
+        parser.error(f"--sizes: not a list of numbers: {args.sizes}")
+    args.pipelines = args.pipelines.split(",")
+    unknown = [s for s in args.sizes if s not in SIZES] + [p for p in args.pipelines if p not in PIPELINES]
     if unknown:
         parser.error(f"unknown size or pipeline: {', '.join(map(str, unknown))}")
-    kinds = [p for p in PIPELINES if p in args.pipelines.split(",")]
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    kinds = [p for p in PIPELINES if p in args.pipelines]
     args.work.mkdir(parents=True, exist_ok=True)
     log = args.work / "run.log"
     log.write_text("", encoding="utf-8")
@@ -192,28 +154,27 @@ def main(argv: list[str] | None = None) -> int:
     if {"plain", "typst"} & set(kinds) and not fonts.is_dir():
         subprocess.run([PY, str(HERE / "reference.py"), "fonts", str(fonts)], check=True)
 
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip() or "unknown"
     started = datetime.datetime.now(datetime.timezone.utc)
+    load = os.getloadavg()[0]
     results: dict[int, tuple[int, dict[str, Row]]] = {}
-    for size in sizes:
+    for size in args.sizes:
         chapters, words = SIZES[size]
         book = generate(args.work / f"book-{size}", chapters, words)
         rows = {kind: Row() for kind in kinds}
-        edits = [0]
+        edits = itertools.count(1)
         for _ in range(args.repeat):
             for kind in kinds:
                 print(f"  {size} pages: {LABELS[kind]}", file=sys.stderr, flush=True)
                 if kind in ("pdf", "epub"):
-                    bench_bookkit(kind, book, rows[kind], log, edits)
+                    bench_bookkit(kind, book, rows[kind], log, next(edits))
                 else:
                     bench_reference(kind, book, args.work, fonts, rows[kind], log)
         results[size] = (words_in(book), rows)
 
-    took = datetime.datetime.now(datetime.timezone.utc) - started
-    print(f"bookkit {commit}, {started:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end, "
-          f"run took {took.seconds // 60} min {took.seconds % 60} s, median of {args.repeat}\n")
+    took = (datetime.datetime.now(datetime.timezone.utc) - started).seconds
+    print(f"{machine()}; {started:%Y-%m-%d %H:%M} UTC, load average {load:.1f} at the start and "
+          f"{os.getloadavg()[0]:.1f} at the end, run took {took // 60} min {took % 60} s, "
+          f"median of {args.repeat}\n")
     print(table(results))
     return 0
 
