@@ -125,7 +125,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help=f"comma-separated target page counts from {sorted(SIZES)} "
-                             f"(default: {','.join(map(str, DEFAULT_SIZES))}; 1000 adds about 12 minutes on 2 cores)")
+                             f"(default: {','.join(map(str, DEFAULT_SIZES))}; 1000 adds 10-12 minutes on 2 cores)")
     parser.add_argument("--repeat", type=int, default=1, help="measure each figure N times; the median is shown")
     parser.add_argument("--pipelines", default=",".join(PIPELINES), help=f"subset of {','.join(PIPELINES)}")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bookkit-bench",
