@@ -5,9 +5,9 @@ then their start pages follow from their lengths: every chapter opens on a recto
 after a blank verso when needed, and body folios count from chapter 1. The front
 matter is laid out next with those folios in its contents, then each chapter's
 folios and running heads. The gutter follows the page count as in `layout_book`:
-a first pass at the narrowest gutter, a second if the count calls for a wider one.
-The last build's gutter, kept in the cache folder, only says which second-pass
-layouts to start early, alongside the first pass, on the other core.
+a first pass at the gutter the text length predicts (`first_gutter`), a second if the
+count calls for another. The last build's gutter, kept in the cache folder, only says
+which second-pass layouts to start early, alongside the first pass, on the other core.
 A clean build and any sequence of incremental builds run the same steps on the
 same inputs; the cache only skips the layouts whose inputs did not change.
 """
@@ -25,7 +25,7 @@ from ..templates_env import style_path
 from .html import book_html
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
-from .pdf import NOTE_PASSES, kdp_gutter, page_css
+from .pdf import NOTE_PASSES, first_gutter, kdp_gutter, page_css
 
 
 #: file in the cache folder holding the gutter of the last print build
@@ -152,7 +152,7 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
         early = float(hint.read_text()) if cache.enabled else None
     except (OSError, ValueError):
         early = None
-    gutter = kdp_gutter(150)
+    gutter = first_gutter(prepared)
     page, contents, offsets, blanks, front, body_start, total = one_pass(gutter, early)
     if kdp_gutter(total) != gutter:
         gutter = kdp_gutter(total)
