@@ -51,6 +51,15 @@ def text_faces() -> list[Face]:
     ]
 
 
+def print_faces(chars: set[str], cache: Cache) -> list[Face]:
+    """What WeasyPrint loads: the text faces, plus the CJK subset when `chars` hold Chinese."""
+    faces = text_faces()
+    cjk = cjk_face(chars, cache)
+    if cjk:
+        faces.append(cjk)
+    return faces
+
+
 def cjk_collection() -> Path:
     return _package_file("noto_cjk_sans_otc", "NotoSansCJK-Regular.ttc")
 

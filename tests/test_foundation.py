@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, pdf_page_texts, run_cli
+from conftest import pdf_page_texts, run_cli
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..cache import Cache, atomic_write
 from ..diagnostics import BookError
-from ..fonts import cjk_face, font_face_css, text_faces
+from ..fonts import font_face_css, print_faces
 from ..pipeline import Prepared
 from ..templates_env import environment
 from .fetch import SafeFetcher
@@ -52,10 +52,7 @@ def _render(prepared: Prepared, cache: Cache, **geometry) -> bytes:
     book = prepared.book
     config = book.config
     mark = config.cover_mark
-    faces = text_faces()
-    cjk = cjk_face(set(mark + config.title + config.subtitle + config.description + config.author_line), cache)
-    if cjk:
-        faces.append(cjk)
+    faces = print_faces(set(mark + config.title + config.subtitle + config.description + config.author_line), cache)
     font_config = FontConfiguration()
     fetcher = SafeFetcher(book.root, extra_roots=[f.path.parent for f in faces] + [cache.root])
     html = environment(book.root).get_template("cover.html").render(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..cache import Cache, atomic_write
 from ..diagnostics import BookError, Diagnostic
-from ..fonts import cjk_face, font_face_css, text_faces
+from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import style_path
@@ -94,10 +94,7 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     """The print edition as cached parts; raise BookError on errors."""
     book = prepared.book
     config = book.config
-    faces = text_faces()
-    cjk = cjk_face(prepared.text_characters(), cache)
-    if cjk:
-        faces.append(cjk)
+    faces = print_faces(prepared.text_characters(), cache)
     font_names = sorted({f.family for f in faces})
     font_ids = [f"{f.path}:{f.path.stat().st_size}" for f in faces]
     roots = [str(book.root)] + sorted({str(f.path.parent) for f in faces}) + [str(cache.root)]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..cache import Cache, atomic_write
 from ..diagnostics import BookError, Diagnostic, error, warning
-from ..fonts import cjk_face, font_face_css, text_faces
+from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import style_path
@@ -141,10 +141,7 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
 
     book = prepared.book
     config = book.config
-    faces = text_faces()
-    cjk = cjk_face(prepared.text_characters(), cache)
-    if cjk:
-        faces.append(cjk)
+    faces = print_faces(prepared.text_characters(), cache)
     font_names = sorted({f.family for f in faces})
     fetcher = SafeFetcher(book.root, extra_roots=[f.path.parent for f in faces] + [cache.root])
     html_text = number_paragraphs(book_html(prepared, variant=variant, fonts=font_names))
