@@ -27,14 +27,25 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: int 
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def copy_book(name: str, folder: Path) -> Path:
+    """Copy fixture book `name` (without any build output left in it) into `folder`."""
+    target = folder / name
+    shutil.copytree(BOOKS / name, target, ignore=shutil.ignore_patterns("dist", ".cache"))
+    return target
+
+
+def built_copy(folder: Path, name: str, command: str) -> tuple[Path, Run]:
+    """A copy of fixture book `name` after `build.py COMMAND` succeeded on it."""
+    book = copy_book(name, folder)
+    result = run_cli(command, "--book", str(book))
+    assert result.code == 0, result.err
+    return book, result
+
+
 @pytest.fixture
 def book_copy(tmp_path):
-    """Copy a fixture book (without any build output left in it) into a temporary folder."""
-    def make(name: str) -> Path:
-        target = tmp_path / name
-        shutil.copytree(BOOKS / name, target, ignore=shutil.ignore_patterns("dist", ".cache"))
-        return target
-    return make
+    """Copy a fixture book into a temporary folder (a function: book_copy("tiny"))."""
+    return lambda name: copy_book(name, tmp_path)
 
 
 def pdf_page_texts(path: Path) -> list[str]:

@@ -6,18 +6,12 @@ import zipfile
 
 import pytest
 
-from conftest import run_cli
+from conftest import built_copy, run_cli
 
 
 @pytest.fixture(scope="module")
 def tiny_cover(tmp_path_factory):
-    import shutil
-    from conftest import BOOKS
-
-    book = tmp_path_factory.mktemp("cover") / "tiny"
-    shutil.copytree(BOOKS / "tiny", book)
-    result = run_cli("cover", "--book", str(book))
-    assert result.code == 0, result.err
+    book, result = built_copy(tmp_path_factory.mktemp("cover"), "tiny", "cover")
     assert "warning[" not in result.err
     return book, result
 

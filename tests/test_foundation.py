@@ -7,19 +7,12 @@ import zipfile
 
 import pytest
 
-from conftest import pdf_page_texts, run_cli
+from conftest import built_copy, pdf_page_texts, run_cli
 
 
 @pytest.fixture(scope="module")
 def tiny_built(tmp_path_factory):
-    import shutil
-    from conftest import BOOKS
-
-    book = tmp_path_factory.mktemp("tiny") / "tiny"
-    shutil.copytree(BOOKS / "tiny", book)
-    result = run_cli("all", "--book", str(book))
-    assert result.code == 0, result.err
-    return book, result
+    return built_copy(tmp_path_factory.mktemp("tiny"), "tiny", "all")
 
 
 def test_all_writes_both_outputs_named_from_the_title(tiny_built):
