@@ -58,23 +58,43 @@ def test_fixture_builds_without_warnings_and_no_note_moved(fixture_pdfs):
     assert "PDF/X-4" in prints.out and "spine" in prints.out and "fonts embedded" in prints.out
 
 
-def test_fixture_moves_notes_without_the_workaround(book_copy, monkeypatch):
-    """Proof the fixture is a real trigger, and that the check finds and locates moved notes."""
+def _moved_notes(root: Path, note_passes: int, line_fix: bool, monkeypatch) -> list:
+    """R001 of one whole-book layout with the push passes and WeasyPrint's line fix set as asked."""
     import bookkit.render.pdf as pdf
     from bookkit.book import load_book
     from bookkit.cache import Cache
     from bookkit.pipeline import prepare
+    from bookkit.render import weasyfix
 
-    monkeypatch.setattr(pdf, "NOTE_PASSES", 0)
-    root = book_copy("pdf-notes")
+    fix = weasyfix.keep_notes_with_calls
+    monkeypatch.setattr(pdf, "NOTE_PASSES", note_passes)
+    monkeypatch.setattr(weasyfix, "keep_notes_with_calls", lambda on=True: fix(line_fix))
     book = load_book(root)
     cache = Cache(root)
-    moved = [d for d in pdf.layout_book(prepare(book, cache), cache).diagnostics if d.code == "R001"]
+    try:
+        return [d for d in pdf.layout_book(prepare(book, cache), cache).diagnostics if d.code == "R001"]
+    finally:
+        fix(True)
+
+
+def test_fixture_moves_notes_without_the_workarounds(book_copy, monkeypatch):
+    """Proof the fixture is a real trigger, and that the check finds and locates moved notes."""
+    root = book_copy("pdf-notes")
+    moved = _moved_notes(root, 0, False, monkeypatch)
     assert moved, "the fixture no longer provokes a deferred note; make its notes longer"
     first = moved[0]
     assert first.path == "chapters/01-notes.md" and first.severity == "warning"
     line = (root / first.path).read_text(encoding="utf-8").splitlines()[first.line - 1]
     assert "[^n" in line
+
+
+def test_line_layout_fix_alone_keeps_notes_with_calls(book_copy, monkeypatch):
+    """WeasyPrint's changed line layout takes (a WeasyPrint upgrade that breaks it fails here)
+    and needs no paragraph-push relayout for the fixture's notes."""
+    from bookkit.render.weasyfix import keep_notes_with_calls
+
+    assert keep_notes_with_calls(), "weasyfix no longer matches WeasyPrint's _linebox_layout"
+    assert _moved_notes(book_copy("pdf-notes"), 0, True, monkeypatch) == []
 
 
 def test_print_boxes_output_intent_and_even_pages(fixture_pdfs):
