@@ -162,6 +162,30 @@ def ast_to_html(ast: dict, source: str, cache: Cache, notes_inline: bool = True)
     return out.decode("utf-8")
 
 
+#: what separates a part's title from its body in `title_and_body_html`'s one pandoc run
+_TITLE_END = "bookkit-title-end"
+
+
+def title_and_body_html(title_ast: dict, body_ast: dict, source: str, cache: Cache,
+                        notes_inline: bool = True) -> tuple[str, str]:
+    """A part's title and body as HTML, from one pandoc run when the title has no notes.
+
+    pandoc's start-up is most of the time of a short conversion, so one run per part
+    instead of two; a title with a note of its own is converted apart, so that the
+    body's notes keep their numbers.
+    """
+    title_blocks = title_ast.get("blocks", [])
+    if '"Note"' not in json.dumps(title_blocks):
+        marker = {"t": "Div", "c": [[_TITLE_END, [], []], []]}
+        html = ast_to_html({**body_ast, "blocks": title_blocks + [marker] + body_ast["blocks"]},
+                           source, cache, notes_inline)
+        title, sep, body = html.partition(f'<div id="{_TITLE_END}">\n\n</div>\n')
+        if sep:
+            return title.strip(), body
+    return (ast_to_html(title_ast, source, cache, notes_inline).strip(),
+            ast_to_html(body_ast, source, cache, notes_inline))
+
+
 def convert_all(book: Book, cache: Cache, jobs: int = 2) -> tuple[list[Chapter], list[dict], list[Diagnostic]]:
     """Convert every chapter (in parallel threads; pandoc runs as a subprocess)."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .book import Book
 from .cache import Cache, atomic_write, digest
 from .check import run_checks
-from .convert import Converted, ast_to_html, bibliography_ast, convert_all
+from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
 from .diagnostics import BookError, Diagnostic, Report, error
 from .resources import vet_image
 from .sanitize import sanitize
@@ -91,11 +92,18 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
         ))
 
     if html:
-        for part in parts:
-            source = part.chapter.path if part.chapter else book.config.bibliography
-            part.body_html = ast_to_html(part.body_ast, source, cache)
-            part.title_html = ast_to_html(part.title_ast, source, cache).strip()
+        _add_html(parts, book, cache, jobs)
     return Prepared(book, parts, report, images)
+
+
+def _add_html(parts: list[Converted], book: Book, cache: Cache, jobs: int) -> None:
+    """Each part's title and body as HTML: one pandoc process a part, `jobs` at a time."""
+    def convert(part: Converted) -> None:
+        source = part.chapter.path if part.chapter else book.config.bibliography
+        part.title_html, part.body_html = title_and_body_html(part.title_ast, part.body_ast, source, cache)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(convert, parts))
 
 
 def pandoc_diags_filtered(diags: list[Diagnostic]) -> list[Diagnostic]:

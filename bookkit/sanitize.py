@@ -149,8 +149,11 @@ def clean_html(fragment: str) -> tuple[str, list[str]]:
     return "".join(cleaner.out), cleaner.removed
 
 
-def sanitize(ast: dict, chapter: Chapter) -> list[Diagnostic]:
-    """Clean `ast` in place; one S007 warning per fragment, link or attribute changed."""
+def sanitize(ast: dict, chapter: Chapter, fix: bool = True) -> list[Diagnostic]:
+    """Clean `ast` in place; one S007 warning per fragment, link or attribute changed.
+
+    With fix=False the AST is left as it is and only the warnings are made (for `check`).
+    """
     diags: list[Diagnostic] = []
 
     def report(removed: list[str], needle: str) -> None:
@@ -164,13 +167,14 @@ def sanitize(ast: dict, chapter: Chapter) -> list[Diagnostic]:
             if fmt.lower() not in HTML_FORMATS:
                 continue
             cleaned, removed = clean_html(text)
-            if cleaned != text:  # a lone `</iframe>` goes silently; its opening tag was reported
+            if fix and cleaned != text:  # a lone `</iframe>` goes silently; its opening tag was reported
                 node["c"] = [fmt, cleaned]
             if removed:
                 report(removed, text.strip()[:40])
         elif kind == "Link" and unsafe_url(node["c"][2][0]):
             url = node["c"][2][0]
-            node["t"], node["c"] = "Span", [node["c"][0], node["c"][1]]
+            if fix:
+                node["t"], node["c"] = "Span", [node["c"][0], node["c"][1]]
             report([f"'{url.split(':')[0].strip()}:' link"], url[:40])
         attr = _attr_of(node)
         if attr is not None:
@@ -181,7 +185,8 @@ def sanitize(ast: dict, chapter: Chapter) -> list[Diagnostic]:
                     report([why], value[:30] or f"{key}=")
                 else:
                     keep.append([key, value])
-            attr[2] = keep
+            if fix:
+                attr[2] = keep
     return diags
 
 

@@ -66,7 +66,7 @@ def changed_paths(before: dict[str, float], after: dict[str, float]) -> list[str
 def preview_html(root: Path, cache: Cache, generation: int) -> str:
     """The whole book as one HTML page, notes at the end of each chapter, ready to serve."""
     from .book import load_book
-    from .convert import ast_to_html
+    from .convert import title_and_body_html
     from .fonts import TEXT_FAMILY, cjk_face, font_face_css
     from .pipeline import prepare
     from .render.html import book_html
@@ -75,10 +75,9 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
     prepared = prepare(book, cache, html=False)
     for part in prepared.parts:
         source = part.chapter.path if part.chapter else book.config.bibliography
-        body = ast_to_html(part.body_ast, source, cache, notes_inline=False)
+        part.title_html, body = title_and_body_html(part.title_ast, part.body_ast, source, cache, notes_inline=False)
         # every chapter numbers its notes from 1; keep the links inside their chapter
         part.body_html = _NOTE_IDS.sub(lambda m: f'{m[1]}="{m[2]}{part.slug}-{m[3]}"', body)
-        part.title_html = ast_to_html(part.title_ast, source, cache, notes_inline=False).strip()
     fonts = [TEXT_FAMILY]
     cjk = cjk_face(prepared.text_characters(), cache)  # the subset the PDF uses, served from .cache
     cjk_css = ""

@@ -66,15 +66,15 @@ def _moved_notes(root: Path, note_passes: int, line_fix: bool, monkeypatch) -> l
     from bookkit.pipeline import prepare
     from bookkit.render import weasyfix
 
-    fix = weasyfix.keep_notes_with_calls
     monkeypatch.setattr(pdf, "NOTE_PASSES", note_passes)
-    monkeypatch.setattr(weasyfix, "keep_notes_with_calls", lambda on=True: fix(line_fix))
+    weasyfix.apply()
+    weasyfix.keep_notes_with_calls(line_fix)
     book = load_book(root)
     cache = Cache(root)
     try:
         return [d for d in pdf.layout_book(prepare(book, cache), cache).diagnostics if d.code == "R001"]
     finally:
-        fix(True)
+        weasyfix.keep_notes_with_calls(True)
 
 
 def test_fixture_moves_notes_without_the_workarounds(book_copy, monkeypatch):
@@ -95,6 +95,31 @@ def test_line_layout_fix_alone_keeps_notes_with_calls(book_copy, monkeypatch):
 
     assert keep_notes_with_calls(), "weasyfix no longer matches WeasyPrint's _linebox_layout"
     assert _moved_notes(book_copy("pdf-notes"), 0, True, monkeypatch) == []
+
+
+def test_note_heights_measured_once_lay_out_as_weasyprint_does(book_copy):
+    """The footnote area's height from cached note heights breaks every page where WeasyPrint's
+    own repeated area layout does: same pages, same anchors on each, same note places."""
+    from bookkit.book import load_book
+    from bookkit.cache import Cache
+    from bookkit.pipeline import prepare
+    from bookkit.render import pdf, weasyfix
+    from bookkit.render.notecheck import note_places
+
+    root = book_copy("pdf-notes")
+    cache = Cache(root)
+    prepared = prepare(load_book(root), cache)
+    layouts = []
+    for fast in (True, False):
+        weasyfix.apply()
+        weasyfix.measure_notes_once(fast)
+        try:
+            layouts.append(pdf.layout_book(prepared, cache).document)
+        finally:
+            weasyfix.measure_notes_once(True)
+    fast, slow = layouts
+    assert [sorted(p.anchors) for p in fast.pages] == [sorted(p.anchors) for p in slow.pages]
+    assert note_places(fast) == note_places(slow) and len(note_places(fast)) > 50
 
 
 def test_print_boxes_output_intent_and_even_pages(fixture_pdfs):

@@ -3,8 +3,8 @@
 Chapters are laid out first (their content does not depend on where they start),
 then their start pages follow from their lengths: every chapter opens on a recto,
 after a blank verso when needed, and body folios count from chapter 1. The front
-matter is laid out next with those folios in its contents, then each chapter's
-folios and running heads. The gutter follows the page count as in `layout_book`:
+matter (with those folios in its contents) and each chapter's folios and running
+heads are laid out next, in one batch. The gutter follows the page count as in `layout_book`:
 a first pass at the gutter the text length predicts (`first_gutter`), a second if the
 count calls for another. The last build's gutter, kept in the cache folder, only says
 which second-pass layouts to start early, alongside the first pass, on the other core.
@@ -138,11 +138,16 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
             offset += result.pages
         toc = "".join(f'.toc-list a[href="#{_css_string(p.slug)}"]::after {{ content: leader(". ") "{o + 1}"; }}\n'
                       for p, o in zip(chapters, offsets))
-        front = lay_out_all([spec("front", front_html, [page, toc], NOTE_PASSES,
-                                  [p.chapter.path for p in front_parts if p.chapter])], cache, jobs, stats)[0]
+        # The front matter and the chapters' folios and heads need only the chapters' lengths:
+        # one batch for the pool. If the page count then asks for another gutter, both are redone.
+        front, *margins = lay_out_all([spec("front", front_html, [page, toc], NOTE_PASSES,
+                                            [p.chapter.path for p in front_parts if p.chapter])] + [
+            spec(p.slug + ":margins", margins_html(h, config.title, r.pages),
+                 [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {o + 1}; }}\n"], 0, [])
+            for p, h, r, o in zip(chapters, chapter_html, contents, offsets)], cache, jobs, stats)
         body_start = front.pages + front.pages % 2
         total = body_start + offset
-        return page, contents, offsets, blanks, front, body_start, total + total % 2
+        return contents, margins, offsets, blanks, front, body_start, total + total % 2
 
     hint = cache.root / GUTTER_HINT  # the last build's gutter: only says which layouts to start early
     try:
@@ -150,14 +155,10 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     except (OSError, ValueError):
         early = None
     gutter = first_gutter(prepared)
-    page, contents, offsets, blanks, front, body_start, total = one_pass(gutter, early)
+    contents, margins, offsets, blanks, front, body_start, total = one_pass(gutter, early)
     if kdp_gutter(total) != gutter:
         gutter = kdp_gutter(total)
-        page, contents, offsets, blanks, front, body_start, total = one_pass(gutter)
-    margins = lay_out_all([
-        spec(p.slug + ":margins", margins_html(h, config.title, r.pages),
-             [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {o + 1}; }}\n"], 0, [])
-        for p, h, r, o in zip(chapters, chapter_html, contents, offsets)], cache, jobs, stats)
+        contents, margins, offsets, blanks, front, body_start, total = one_pass(gutter)
 
     if cache.enabled and early != gutter:
         atomic_write(hint, str(gutter).encode())

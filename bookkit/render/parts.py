@@ -50,7 +50,7 @@ class PartSpec:
     def key(self) -> str:
         from weasyprint import __version__ as weasyprint_version
 
-        return digest("pdfpart-3", __version__, weasyprint_version, self.html, *self.stylesheets, self.base_url,
+        return digest("pdfpart-4", __version__, weasyprint_version, self.html, *self.stylesheets, self.base_url,
                       *self.font_ids, self.created, self.identifier, str(self.note_passes))
 
 
@@ -78,9 +78,9 @@ def lay_out(spec: PartSpec) -> PartResult:
     from .fetch import SafeFetcher
     from .notecheck import note_places, paragraphs_to_push, push_css
     from .pdf import captured_warnings
-    from .weasyfix import keep_notes_with_calls
+    from .weasyfix import apply as patch_weasyprint
 
-    keep_notes_with_calls()
+    patch_weasyprint()
     roots = [Path(r) for r in spec.roots]
     fetcher = SafeFetcher(roots[0], extra_roots=roots[1:])
     font_config = FontConfiguration()

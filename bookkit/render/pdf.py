@@ -138,9 +138,9 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     from weasyprint.text.fonts import FontConfiguration
 
     from .fetch import SafeFetcher
-    from .weasyfix import keep_notes_with_calls
+    from .weasyfix import apply as patch_weasyprint
 
-    keep_notes_with_calls()
+    patch_weasyprint()
     book = prepared.book
     config = book.config
     faces = print_faces(prepared.text_characters(), cache)
