@@ -6,7 +6,6 @@ chapters, appendices, bibliography) that every renderer takes as it is.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -64,7 +63,6 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     images: list[str] = []
     figure_number = 1
     for chapter, ast in zip(chapters, asts):
-        ast = json.loads(json.dumps(ast))  # a private copy, several times faster than deepcopy
         report.extend(sanitize(ast, chapter))
         _vet_images(book, chapter, ast)
         images += resolve_images(ast, posixpath.dirname(chapter.path))

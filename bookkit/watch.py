@@ -4,9 +4,10 @@ The preview goes through the same pipeline as the outputs (`prepare` → `book_h
 with notes set e-book style at the end of each chapter. Unchanged chapters cost
 nothing on a rebuild because conversion is cached by content. The page asks the
 server for its state and reloads itself when a newer build is ready; a broken edit
-keeps the last good preview and shows its errors in a banner. After a good build
-the print PDF is rebuilt in a background process (debounced), by the same command
-as `build.py pdf`, so `dist/` stays current.
+keeps the last good preview and shows its errors in a banner. Each change also
+starts the print PDF build (background.py: the same command as `build.py pdf`, in
+a process forked from a warm server) alongside the preview, so `dist/` stays
+current; a newer change stops it and starts another, a broken edit stops it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urlparse
 
+from .background import BackgroundPdf
 from .cache import Cache
 from .diagnostics import BookError, Diagnostic
 from .render.fetch import is_inside
@@ -33,8 +34,6 @@ HOST = "127.0.0.1"
 #: What a change can touch: besides these folders, book.yaml and the .bib files at the top.
 WATCHED_DIRS = ("chapters", "styles", "templates", "data", "images")
 POLL_SECONDS = 0.2
-#: Seconds without a further change before the PDF is rebuilt.
-PDF_DELAY = 2.0
 #: Files the server hands out from the book folder (figures, images, stylesheets).
 SERVED_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                 ".svg": "image/svg+xml", ".webp": "image/webp", ".css": "text/css", ".otf": "font/otf"}
@@ -175,12 +174,17 @@ class Watcher:
     def __init__(self, root: Path, out_dir: Path, cache: Cache, console, pdf: bool = True):
         self.root, self.out_dir, self.cache, self.console = root, out_dir, cache, console
         self.state = State()
-        self.pdf_enabled = pdf
-        self.pdf_due: float | None = None
-        self.pdf_proc: subprocess.Popen | None = None
+        self.pdf = BackgroundPdf(root, out_dir) if pdf else None
+        self.pdf_started = 0.0
 
     def rebuild(self, why: str) -> None:
+        """The preview, with the PDF build started first so that it runs alongside on the other core."""
         started = time.monotonic()
+        if self.pdf is not None:
+            self.pdf.start()
+            self.pdf_started = started
+            with self.state.lock:
+                self.state.pdf = "PDF building"
         try:
             html = preview_html(self.root, self.cache, self.state.generation + 1)
         except BookError as exc:
@@ -194,16 +198,14 @@ class Watcher:
             self.state.html = html
             self.state.errors = []
         self.console.step(f"preview updated in {time.monotonic() - started:.2f}s ({why})")
-        if self.pdf_enabled:
-            self._stop_pdf()
-            self.pdf_due = time.monotonic() + PDF_DELAY
 
     def _failed(self, diags: list[Diagnostic], extra: str = "") -> None:
         lines = [d.format() for d in diags if d.is_error] + ([extra] if extra else [])
-        self.pdf_due = None  # the PDF would fail the same way; wait for a good build
-        self._stop_pdf()
+        if self.pdf is not None:  # the PDF would fail the same way; wait for a good build
+            self.pdf.stop()
         with self.state.lock:
             self.state.errors = lines
+            self.state.pdf = ""
         self.console.problems([d for d in diags if d.is_error])
         if extra:
             print(f"bookkit: {extra}", file=sys.stderr, flush=True)
@@ -211,42 +213,26 @@ class Watcher:
         print(f"bookkit: the edit did not build; {kept} until it is fixed", file=sys.stderr, flush=True)
 
     def tick_pdf(self) -> None:
-        """Start the due PDF build, or report the one that finished."""
-        if self.pdf_proc is not None and self.pdf_proc.poll() is not None:
-            out, err = self.pdf_proc.communicate()
-            ok = self.pdf_proc.returncode == 0
-            self.pdf_proc = None
-            message = "PDF updated" if ok else "PDF build failed"
-            with self.state.lock:
-                self.state.pdf = message
-            self.console.step(f"{message} in {self.out_dir.name}/")
-            for line in err.splitlines():
-                if line.strip():
-                    print(line, file=sys.stderr, flush=True)
-        if self.pdf_due is not None and time.monotonic() >= self.pdf_due and self.pdf_proc is None:
-            self.pdf_due = None
-            command = [sys.executable, "-c", "import sys; from bookkit.cli import main; sys.exit(main())",
-                       "pdf", "--book", str(self.root), "--out", str(self.out_dir), "-q"]
-            self.pdf_proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                             cwd=str(Path(__file__).resolve().parent.parent))
-            with self.state.lock:
-                self.state.pdf = "PDF building"
-
-    def _stop_pdf(self) -> None:
-        if self.pdf_proc is not None and self.pdf_proc.poll() is None:
-            self.pdf_proc.terminate()
-            try:
-                self.pdf_proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.pdf_proc.kill()
-                self.pdf_proc.wait()
-        self.pdf_proc = None
+        """Report the PDF build that finished, if one did."""
+        result = self.pdf.poll() if self.pdf is not None else None
+        if result is None:
+            return
+        code, err = result
+        message = "PDF updated" if code == 0 else "PDF build failed"
+        with self.state.lock:
+            self.state.pdf = message
+        self.console.step(f"{message} in {self.out_dir.name}/ {time.monotonic() - self.pdf_started:.2f}s after the change")
+        for line in err.splitlines():
+            if line.strip():
+                print(line, file=sys.stderr, flush=True)
 
     def run(self, server: ThreadingHTTPServer) -> None:
         """Poll until Ctrl-C; the server runs in its own thread."""
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
         thread.start()
         try:
+            if self.pdf is not None:
+                self.pdf.warm_up()
             seen = watched_files(self.root, self.out_dir)
             self.rebuild("first build")
             while True:
@@ -259,12 +245,12 @@ class Watcher:
                     changed = changed_paths(seen, now) or changed
                     seen = now
                     self.rebuild(", ".join(changed[:3]) + (" …" if len(changed) > 3 else ""))
-                if self.pdf_enabled:
-                    self.tick_pdf()
+                self.tick_pdf()
         finally:
             server.shutdown()
             server.server_close()
-            self._stop_pdf()
+            if self.pdf is not None:
+                self.pdf.stop()
 
 
 def serve(root: Path, out_dir: Path, cache: Cache, console, port: int, open_browser: bool, pdf: bool) -> None:

@@ -14,6 +14,7 @@ page). pdfpost.py stacks the two. The front matter is small and laid out whole.
 
 from __future__ import annotations
 
+import functools
 import html as htmlmod
 import json
 from concurrent.futures import ProcessPoolExecutor
@@ -48,9 +49,7 @@ class PartSpec:
     sources: list[str] = field(default_factory=list)  # chapter files laid out in this part
 
     def key(self) -> str:
-        from weasyprint import __version__ as weasyprint_version
-
-        return digest("pdfpart-4", __version__, weasyprint_version, self.html, *self.stylesheets, self.base_url,
+        return digest("pdfpart-4", __version__, weasyprint_version(), self.html, *self.stylesheets, self.base_url,
                       *self.font_ids, self.created, self.identifier, str(self.note_passes))
 
 
@@ -180,6 +179,10 @@ def lay_out_all(specs: list[PartSpec], cache: Cache, jobs: int, stats: LayoutSta
         if r is not None:
             stats.reused.append(specs[i].name)
     todo.sort(key=lambda i: -len(specs[i].html))
+    if todo:  # imported (and patched) once here, so that forked workers start with it
+        from .weasyfix import apply as patch_weasyprint
+
+        patch_weasyprint()
     if len(todo) > 1 and jobs > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
             for i, result in zip(todo, pool.map(lay_out, [specs[i] for i in todo])):
@@ -191,6 +194,14 @@ def lay_out_all(specs: list[PartSpec], cache: Cache, jobs: int, stats: LayoutSta
         _store(cache, keys[i], results[i])
         stats.laid_out.append(specs[i].name)
     return results  # type: ignore[return-value]
+
+
+@functools.cache
+def weasyprint_version() -> str:
+    """From the installed package's metadata: importing WeasyPrint takes half a second."""
+    from importlib.metadata import version
+
+    return version("weasyprint")
 
 
 def margins_html(part_html: str, title: str, pages: int) -> str:

@@ -23,7 +23,7 @@ from ..pipeline import Prepared
 from ..templates_env import style_path
 from .html import book_html
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
-from .pdfpost import add_page_labels, assemble, page_label_ranges, stable_document_id
+from .pdfpost import add_page_labels, assemble, assembly_key, page_label_ranges, stable_document_id
 
 #: WeasyPrint messages about the machine, not the book; dropped rather than reported.
 IGNORED_MESSAGES = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -212,7 +212,12 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
     book = prepared.book
     if variant == "print" and can_lay_out_in_parts(prepared):
         parts = lay_out_in_parts(prepared, cache, marks=marks, jobs=jobs)
-        atomic_write(out, assemble(parts))
+        key = assembly_key(parts)  # a no-op rebuild skips the assembly too
+        pdf_bytes = cache.get("pdf", key)
+        if pdf_bytes is None:
+            pdf_bytes = assemble(parts)
+            cache.put("pdf", key, pdf_bytes)
+        atomic_write(out, pdf_bytes)
         return PdfResult(out, parts.pages, variant, book.config.trim_inches, parts.bleed, parts.gutter,
                          parts.fonts, parts.diagnostics, spine=parts.pages * book.config.caliper,
                          laid_out=parts.stats.laid_out, reused=parts.stats.reused)

@@ -48,6 +48,21 @@ def set_page_labels(pdf, ranges: list[tuple[int, str, int]]) -> None:
     pdf.Root.PageLabels = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
 
 
+def assembly_key(layout) -> str:
+    """Everything `assemble` reads from a `PartsLayout`, hashed: equal keys, equal PDFs."""
+    import json
+
+    import pikepdf
+
+    from .. import __version__
+    from ..cache import digest
+
+    parts = [[p.name, p.first_page, p.content.bookmarks, hashlib.sha256(p.content.pdf).hexdigest(),
+              hashlib.sha256(p.margins.pdf).hexdigest() if p.margins else ""] for p in layout.parts]
+    return digest("assembled-1", __version__, pikepdf.__version__,
+                  json.dumps([parts, layout.pages, layout.body_start]))
+
+
 def assemble(layout) -> bytes:
     """One PDF from the parts of a `PartsLayout`: pages in order, blank versos, margins stacked on.
 
