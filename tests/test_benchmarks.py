@@ -93,3 +93,20 @@ def test_runner_rejects_unknown_sizes_and_runs_the_typst_reference(tmp_path):
     row = next(line for line in ran.stdout.splitlines() if "pandoc → Typst" in line)
     assert 40 <= int(row.split("|")[4]) <= 70, row
     assert (tmp_path / "typst.pdf").is_file() and (tmp_path / "run.log").is_file()
+
+
+def test_watch_latency_runner_times_an_edit_to_the_pdf(tmp_path):
+    """benchmarks/watch.py drives a real `watch`: one edit, timed to the preview and to the PDF."""
+    runner = [sys.executable, str(BENCH / "watch.py")]
+    bad = subprocess.run([*runner, "--sizes", "60"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--sizes" in bad.stderr
+
+    ran = subprocess.run([*runner, "--sizes", "50", "--edits", "1", "--work", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    cells = [c.strip() for c in ran.stdout.splitlines()[-1].strip("|").split("|")]
+    assert cells[:2] == ["~50", "1"], ran.stdout
+    preview, pdf = float(cells[2]), float(cells[3])
+    assert 0 < preview < pdf < 60, ran.stdout
+    middle = tmp_path / "book-50" / "chapters" / "03-chapter.md"  # the edit went into the middle chapter
+    assert "sentence number 1000" in middle.read_text(encoding="utf-8")

@@ -8,15 +8,17 @@ front panel, rendered on its own and rasterised.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
-from ..cache import Cache, atomic_write
+from .. import __version__
+from ..cache import Cache, atomic_write, digest
 from ..diagnostics import BookError
 from ..fonts import font_face_css, print_faces
 from ..pipeline import Prepared
 from ..templates_env import environment
-from .fetch import SafeFetcher
 from .pdf import captured_warnings
 
 #: KDP prints spine text only from this many pages on.
@@ -45,18 +47,25 @@ def interior_pages(prepared: Prepared, cache: Cache) -> int:
     return len(layout_book(prepared, cache).document.pages)
 
 
+def _cover_html(prepared: Prepared, cache: Cache, **geometry) -> tuple[str, list]:
+    config = prepared.book.config
+    mark = config.cover_mark
+    faces = print_faces(set(mark + config.title + config.subtitle + config.description + config.author_line), cache)
+    html = environment(prepared.book.root).get_template("cover.html").render(
+        config=config, mark=mark, font_css=font_face_css(faces, lambda p: p.resolve().as_uri()), **geometry)
+    return html, faces
+
+
 def _render(prepared: Prepared, cache: Cache, **geometry) -> bytes:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from .fetch import SafeFetcher
+
     book = prepared.book
-    config = book.config
-    mark = config.cover_mark
-    faces = print_faces(set(mark + config.title + config.subtitle + config.description + config.author_line), cache)
+    html, faces = _cover_html(prepared, cache, **geometry)
     font_config = FontConfiguration()
     fetcher = SafeFetcher(book.root, extra_roots=[f.path.parent for f in faces] + [cache.root])
-    html = environment(book.root).get_template("cover.html").render(
-        config=config, mark=mark, font_css=font_face_css(faces, lambda p: p.resolve().as_uri()), **geometry)
     with captured_warnings("book") as diags:
         document = HTML(string=html, base_url=book.root.as_uri() + "/", url_fetcher=fetcher).render(font_config=font_config)
         data = document.write_pdf(pdf_identifier=b"bookkit-cover-" + book.slug.encode()[:40])
@@ -94,10 +103,20 @@ def render_cover_image(prepared: Prepared, out: Path, cache: Cache) -> Path:
     """The front design alone, rasterised to 1600×2560 JPEG for the e-book."""
     import pypdfium2 as pdfium
 
+    from .parts import weasyprint_version
+
     width_in = 6.0
     height_in = width_in * RASTER_SIZE[1] / RASTER_SIZE[0]
-    data = _render(prepared, cache, width=width_in, height=height_in, bleed=0.0, spine=0.0, back_width=0,
-                   front_width=width_in, front_scale=1.0, spine_text=False, spine_font=0)
+    geometry = dict(width=width_in, height=height_in, bleed=0.0, spine=0.0, back_width=0,
+                    front_width=width_in, front_scale=1.0, spine_text=False, spine_font=0)
+    html, _ = _cover_html(prepared, cache, **geometry)
+    key = digest("cover-image-1", __version__, weasyprint_version(), pdfium.PDFIUM_INFO.version, html,
+                 *_loaded_files(html, prepared.book.root))
+    cached = cache.get("cover", key)
+    if cached is not None:
+        atomic_write(out, cached)
+        return out
+    data = _render(prepared, cache, **geometry)
     pdf = pdfium.PdfDocument(data)
     try:
         image = pdf[0].render(scale=RASTER_SIZE[0] / (width_in * 72)).to_pil().convert("RGB")
@@ -106,5 +125,20 @@ def render_cover_image(prepared: Prepared, out: Path, cache: Cache) -> Path:
     image = image.resize(RASTER_SIZE)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=90, optimize=True)
+    cache.put("cover", key, buffer.getvalue())
     atomic_write(out, buffer.getvalue())
     return out
+
+
+_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+)["']?\s*\)""")
+
+
+def _loaded_files(html: str, root: Path) -> list[bytes]:
+    """The contents of every file the cover HTML refers to (fonts, and images a book's template adds)."""
+    found = []
+    for match in _REFERENCE.finditer(html):
+        ref = match[1] or match[2]
+        path = Path(unquote(urlparse(ref).path)) if ref.startswith("file:") else root / ref
+        if path.is_file():
+            found.append(ref.encode() + path.read_bytes())
+    return found

@@ -15,8 +15,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import Cache, atomic_write
-from ..convert import run_pandoc
+from .. import __version__
+from ..cache import Cache, atomic_write, digest
+from ..convert import pandoc_version, run_pandoc
 from ..diagnostics import Diagnostic
 from ..fonts import Face, cjk_face, font_face_css, text_face_subset, text_faces
 from ..outputs import build_datetime, build_timestamp
@@ -29,6 +30,17 @@ from .pagelist import print_page_marks
 
 #: zip timestamps cannot be earlier than 1980
 _ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
+
+#: pandoc EPUB writer options besides the files it is given
+WRITER_OPTIONS = ("--toc", "--toc-depth=1", "--split-level=1")
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
 
 @dataclass
 class EpubResult:
@@ -125,12 +137,22 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
         css.write_text(font_face_css(embedded, lambda p: "../fonts/" + p.name)
                        + style_path(book.root, "epub.css").read_text(encoding="utf-8"), encoding="utf-8")
         args = ["-f", "json", "-t", "epub3", "-o", str(tmpdir / "book.epub"), f"--css={css}",
-                "--toc", "--toc-depth=1", "--split-level=1", f"--resource-path={book.root}"]
+                *WRITER_OPTIONS, f"--resource-path={book.root}"]
         args += [f"--epub-embed-font={p}" for p in fonts]
         cover = render_cover_image(prepared, tmpdir / "cover.jpg", cache)
         args.append(f"--epub-cover-image={cover}")
-        _, diags = run_pandoc(args, json.dumps(doc).encode("utf-8"), "book", cwd=book.root)
-        data = (tmpdir / "book.epub").read_bytes()
+        source = json.dumps(doc).encode("utf-8")
+        # pandoc's writer takes 1–2 s for a long book: its output is cached by everything it reads
+        key = digest("epub-writer-1", __version__, pandoc_version(), source, *WRITER_OPTIONS, css.read_bytes(),
+                     *(p.name.encode() + p.read_bytes() for p in [*fonts, cover]),
+                     *(image.encode() + _bytes(book.root / image) for image in sorted(set(prepared.images))))
+        data = cache.get("epub", key)
+        diags: list[Diagnostic] = []
+        if data is None:
+            _, diags = run_pandoc(args, source, "book", cwd=book.root)
+            data = (tmpdir / "book.epub").read_bytes()
+            if not diags:  # a build with warnings runs pandoc again, so it says them again
+                cache.put("epub", key, data)
     when = build_datetime(book.config.date)
     facts = PackageFacts(modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"), title=book.config.title, page_source=print_identifier(book.config),
                          marks=print_page_marks(prepared, cache) if page_list else [])
