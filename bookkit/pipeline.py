@@ -21,7 +21,7 @@ from .sanitize import sanitize
 from .templates_env import environment
 from .timeline import load_timeline, render_svg
 from .transforms import (cited_keys, count, figure, map_blocks, number_figures, resolve_images,
-                         split_title, stringify)
+                         separate_note_calls, split_title, stringify)
 
 FIGURE_DIR = "figures"
 
@@ -68,6 +68,7 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
         images += resolve_images(ast, posixpath.dirname(chapter.path))
         ast["blocks"] = _expand_timelines(ast["blocks"], book, chapter, cache, env, images)
         figure_number = number_figures(ast, figure_number)
+        separate_note_calls(ast)
         header, rest = split_title(ast)
         title_ast = {**ast, "blocks": [{"t": "Plain", "c": header["c"][2]}] if header else []}
         ident = header["c"][1][0] if header else chapter.slug

@@ -272,3 +272,23 @@ def test_our_book_has_no_moved_note_and_a_true_contents(our_book):
     with pikepdf.open(path) as pdf:
         assert len(pdf.pages) % 2 == 0
         assert labels(pdf)[0] == "i" and "1" in labels(pdf)
+
+
+def test_note_calls_side_by_side_are_separated_and_never_start_a_line(tmp_path):
+    """`[@key].[^note]` sets two calls together: they read 1,2 (not 12) in both outputs, and a
+    call is never carried to the start of a line away from the word it follows."""
+    import zipfile
+
+    result = run_cli("all", "--book", str(BOOKS / "note-calls"), "--out", str(tmp_path), "--no-cache")
+    assert result.code == 0 and "warning[" not in result.err, result.err
+    pages = [t for t in pdf_page_texts(tmp_path / "note-calls.pdf") if "Paragraph" in t]
+    assert len(pages) > 1 and re.search(r"103\.\s*1,2\b", pages[0]), pages[:1]
+    for page in pages:  # the text lines above the first note (notes are "N. text")
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = lines[:next(i for i, line in enumerate(lines) if re.match(r"\d+\. ", line))]
+        assert not [line for line in body if line[0].isdigit()], body
+    with zipfile.ZipFile(tmp_path / "note-calls.epub") as epub:
+        chapter = next(epub.read(n).decode() for n in epub.namelist() if "Calls Side by Side" in
+                       epub.read(n).decode(errors="ignore") and n.endswith(".xhtml") and "nav" not in n)
+    assert re.search(r'fnref1"[^>]*>1</a>(</span>)?<span class="note-call-sep"><sup>,</sup></span><a[^>]*>2</a>',
+                     chapter), chapter[:3000]

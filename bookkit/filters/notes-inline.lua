@@ -8,5 +8,6 @@ function Note(el)
     end
     inlines:extend(pandoc.utils.blocks_to_inlines({block}))
   end
-  return pandoc.Span(inlines, {class = "footnote"})
+  -- a word joiner keeps the call on the line of the word or punctuation before it
+  return {pandoc.Str("\u{2060}"), pandoc.Span(inlines, {class = "footnote"})}
 end
