@@ -259,6 +259,9 @@ def serve(root: Path, out_dir: Path, cache: Cache, console, port: int, open_brow
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # `kill` stops as cleanly as Ctrl-C
+    # Ctrl-C stops watch even when it was started with SIGINT ignored (a background job of a
+    # non-interactive shell), which Python would otherwise leave as it found it
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     watcher = Watcher(root, out_dir, cache, console, pdf=pdf)
     server = ThreadingHTTPServer((HOST, port), make_handler(root, watcher.state))
     server.daemon_threads = True
