@@ -16,8 +16,8 @@ of the function stays WeasyPrint's own.
 
 2. The footnote area's height, measured note by note. Each time a note is added to
 a page WeasyPrint lays the whole footnote area out again to learn its height, so a
-page of n notes lays out n(n+1)/2 notes: about half of a chapter's layout time in
-our books. A note's height does not depend on the notes above it when notes have
+page of n notes lays out n(n+1)/2 notes: measuring each note once cuts a chapter's
+layout time by about a quarter in our books. A note's height does not depend on the notes above it when notes have
 no vertical margins, so each note is laid out once per page (alone in a copy of
 the area) and the area's height is their sum, clamped as WeasyPrint clamps it.
 Anything else (margins on notes, multi-column layout) takes WeasyPrint's own path.
