@@ -82,13 +82,16 @@ def test_table_gives_ratios_to_cold_and_to_the_plain_pipeline():
     assert cells[2][2:10] == ["plain: pandoc → WeasyPrint", "51", "8.00", "—", "—", "—", "—", "1.00×"]
 
 
+def _bench(script: str, *args: str) -> subprocess.CompletedProcess:
+    """One benchmarks/ script run as a user runs it, its output captured."""
+    return subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=300)
+
+
 def test_runner_rejects_unknown_sizes_and_runs_the_typst_reference(tmp_path):
-    runner = [sys.executable, str(BENCH / "run.py")]
-    bad = subprocess.run([*runner, "--sizes", "60"], capture_output=True, text=True)
+    bad = _bench("run.py", "--sizes", "60")
     assert bad.returncode == 2 and "unknown size" in bad.stderr
 
-    ran = subprocess.run([*runner, "--sizes", "50", "--pipelines", "typst", "--work", str(tmp_path)],
-                         capture_output=True, text=True, timeout=300)
+    ran = _bench("run.py", "--sizes", "50", "--pipelines", "typst", "--work", str(tmp_path))
     assert ran.returncode == 0, ran.stderr
     row = next(line for line in ran.stdout.splitlines() if "pandoc → Typst" in line)
     assert 40 <= int(row.split("|")[4]) <= 70, row
@@ -97,12 +100,10 @@ def test_runner_rejects_unknown_sizes_and_runs_the_typst_reference(tmp_path):
 
 def test_watch_latency_runner_times_an_edit_to_the_pdf(tmp_path):
     """benchmarks/watch.py drives a real `watch`: one edit, timed to the preview and to the PDF."""
-    runner = [sys.executable, str(BENCH / "watch.py")]
-    bad = subprocess.run([*runner, "--sizes", "60"], capture_output=True, text=True)
+    bad = _bench("watch.py", "--sizes", "60")
     assert bad.returncode == 2 and "--sizes" in bad.stderr
 
-    ran = subprocess.run([*runner, "--sizes", "50", "--edits", "1", "--work", str(tmp_path)],
-                         capture_output=True, text=True, timeout=300)
+    ran = _bench("watch.py", "--sizes", "50", "--edits", "1", "--work", str(tmp_path))
     assert ran.returncode == 0, ran.stderr
     cells = [c.strip() for c in ran.stdout.splitlines()[-1].strip("|").split("|")]
     assert cells[:2] == ["~50", "1"], ran.stdout
