@@ -235,6 +235,7 @@ def test_state_before_apply_is_known_without_importing_weasyprint(monkeypatch):
 def test_pdf_build_warns_once_and_lays_parts_out_again(book_copy, monkeypatch, capsys):
     """The real `pdf` command, in this process so that the recorded fingerprint can be switched: the
     warning once, the build still succeeds, and no part laid out with the change is reused without it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")  # the build pins it for its process: this one, here
     book = book_copy("tiny")
     assert main(["pdf", "-v", "--book", str(book)]) == 0
     assert "R005" not in capsys.readouterr().err

@@ -40,9 +40,11 @@ import functools
 import hashlib
 import importlib.util
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import inf
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Diagnostic, warning
 
@@ -80,7 +82,7 @@ TARGETS: dict[str, Target] = {
 }
 
 _REPORT_LINE = "report = not context.in_column and can_break_now and not could_break_before"
-_versions: dict[str, object] = {}  # WeasyPrint's functions and our versions of them
+_versions: dict[str, Callable[..., Any]] = {}  # WeasyPrint's functions and our versions of them
 _state: dict[str, bool] = {}  # change -> whether it is in place, once apply() has run
 
 
@@ -137,20 +139,24 @@ def target_source(module: str, qualname: str) -> str | None:
     path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
     try:
         text = path.read_text(encoding="utf-8")
-        node: ast.AST = ast.parse(text)
+        body = ast.parse(text).body
     except (OSError, UnicodeDecodeError, SyntaxError):
         return None
+    node: ast.FunctionDef | ast.ClassDef | None = None
     for name in qualname.split("."):
-        node = next((n for n in getattr(node, "body", []) if isinstance(n, (ast.FunctionDef, ast.ClassDef))
-                     and n.name == name), None)
+        node = next((n for n in body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name), None)
         if node is None:
             return None
+        body = node.body
+    if node is None:
+        return None
     first = min([node.lineno] + [d.lineno for d in node.decorator_list])
     return "".join(text.splitlines(keepends=True)[first - 1:node.end_lineno])
 
 
 @functools.cache
 def _own_source() -> bytes:
+    """This file: an edit to either change is a changed layout, whatever the version says."""
     return Path(__file__).read_bytes()
 
 
