@@ -113,9 +113,9 @@ def diagnostics() -> list[Diagnostic]:
     from importlib.metadata import version
 
     return [warning("book", None, "R005",
-                    f"bookkit's '{change}' change to WeasyPrint is off: {target.name} in WeasyPrint "
-                    f"{version('weasyprint')} is not the one it was written for ({WRITTEN_FOR}); "
-                    f"{target.without}")
+                    f"bookkit's '{change}' change to WeasyPrint is off: {target.name} in the installed "
+                    f"WeasyPrint ({version('weasyprint')}) differs from the WeasyPrint {WRITTEN_FOR} source it "
+                    f"was written for; {target.without}")
             for change, target in TARGETS.items() if not matches(change)]
 
 
