@@ -349,15 +349,17 @@ def cmd_all(args, book_root, console):
 
 
 def cmd_cover(args, book_root: Path, console: Console) -> int:
-    from .outputs import output_path
+    from .outputs import build_lock, output_path, pin_source_date
     from .render.cover import render_cover, render_cover_image
 
     prepared, cache = _prepare(args, book_root, console)
+    pin_source_date(prepared.book.config.date)  # as _build does: no clock in the bytes
     out_dir = _out_dir(args, book_root)
     slug = prepared.book.slug
     console.step("Drawing the cover")
-    result = render_cover(prepared, output_path(out_dir, slug, "cover"), cache)
-    image = render_cover_image(prepared, output_path(out_dir, slug, "cover-image"), cache)
+    with build_lock(out_dir):  # the interior's parts and the cover files are written under the book's lock
+        result = render_cover(prepared, output_path(out_dir, slug, "cover"), cache)
+        image = render_cover_image(prepared, output_path(out_dir, slug, "cover-image"), cache)
     console.step(f"wrote {_show(result.path, book_root)}: {result.width:.3f} x {result.height:.3f} in, "
                  f"spine {result.spine:.3f} in for {result.pages} pages"
                  f"{'' if result.spine_text else ' (too thin for spine text)'}")

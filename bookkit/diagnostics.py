@@ -55,6 +55,7 @@ CODES: dict[str, str] = {
     "R002": "character without a glyph in any font",
     "R003": "pandoc reported a problem",
     "R004": "renderer reported a problem",
+    "R005": "a change bookkit makes to WeasyPrint's layout is off (WeasyPrint's code differs)",
 }
 
 

@@ -57,3 +57,54 @@ def test_ebook_cover_image_is_large_enough_and_in_the_epub(tiny_cover):
         nav = next(z.read(n).decode() for n in z.namelist() if n.endswith("nav.xhtml"))
     assert 'properties="cover-image"' in opf and 'media-type="image/jpeg"' in opf
     assert 'epub:type="cover"' in nav
+
+
+def test_two_cover_builds_are_byte_identical(tmp_path):
+    """`cover` pins SOURCE_DATE_EPOCH as the other builds do: a second build, elsewhere, a second
+    later and without the cache, writes the same bytes (font subsets carry a timestamp otherwise)."""
+    import shutil
+    import time
+
+    from conftest import BOOKS
+
+    first, second = tmp_path / "a" / "tiny", tmp_path / "b" / "elsewhere"
+    shutil.copytree(BOOKS / "tiny", first, ignore=shutil.ignore_patterns("dist", ".cache"))
+    shutil.copytree(BOOKS / "tiny", second, ignore=shutil.ignore_patterns("dist", ".cache"))
+    assert run_cli("cover", "--book", str(first)).code == 0
+    time.sleep(1.1)
+    assert run_cli("cover", "--book", str(second), "--no-cache").code == 0
+    for name in ("a-tiny-book-cover.pdf", "a-tiny-book-cover.jpg"):
+        assert (first / "dist" / name).read_bytes() == (second / "dist" / name).read_bytes(), name
+
+
+def test_cover_builds_under_the_book_lock(book_copy):
+    """Like `pdf`, `cover` takes the output folder's build lock, under which a killed build's
+    temporary files are cleared, and waits while another build holds it."""
+    import fcntl
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    book = book_copy("tiny")
+    dist = book / "dist"
+    dist.mkdir()
+    debris = dist / ".a-tiny-book-cover.pdf.killed.tmp"
+    debris.write_bytes(b"half a cover")
+    with open(dist / ".bookkit.lock", "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        cover = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "cover", "--book", str(book)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            while "Drawing the cover" not in (line := cover.stdout.readline()) and time.monotonic() < deadline:
+                assert line, "cover ended before drawing: " + cover.stderr.read()
+            time.sleep(2)
+            assert cover.poll() is None and debris.exists()  # waiting for the lock
+            assert not (dist / "a-tiny-book-cover.pdf").exists()
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    out, err = cover.communicate(timeout=300)
+    assert cover.returncode == 0, err
+    assert not debris.exists() and (dist / "a-tiny-book-cover.pdf").is_file()

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from .. import __version__
 from ..cache import Cache, digest
 from ..diagnostics import Diagnostic
+from . import weasyfix
 
 #: part layouts that need no margin boxes at all (they are drawn by the margins part)
 NO_MARGINS_CSS = "@page {" + "".join(
@@ -49,8 +50,9 @@ class PartSpec:
     sources: list[str] = field(default_factory=list)  # chapter files laid out in this part
 
     def key(self) -> str:
-        return digest("pdfpart-4", __version__, weasyprint_version(), self.html, *self.stylesheets, self.base_url,
-                      *self.font_ids, self.created, self.identifier, str(self.note_passes))
+        return digest("pdfpart-4", __version__, weasyprint_version(), weasyfix.cache_key(), self.html,
+                      *self.stylesheets, self.base_url, *self.font_ids, self.created, self.identifier,
+                      str(self.note_passes))
 
 
 @dataclass

@@ -208,8 +208,10 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
     from parts, so it is laid out whole.
     """
     from .incremental import can_lay_out_in_parts, lay_out_in_parts
+    from .weasyfix import diagnostics as weasyfix_warnings
 
     book = prepared.book
+    off = weasyfix_warnings()  # a change to WeasyPrint that does not apply to the installed one
     if variant == "print" and can_lay_out_in_parts(prepared):
         parts = lay_out_in_parts(prepared, cache, marks=marks, jobs=jobs)
         key = assembly_key(parts)  # a no-op rebuild skips the assembly too
@@ -219,7 +221,7 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
             cache.put("pdf", key, pdf_bytes)
         atomic_write(out, pdf_bytes)
         return PdfResult(out, parts.pages, variant, book.config.trim_inches, parts.bleed, parts.gutter,
-                         parts.fonts, parts.diagnostics, spine=parts.pages * book.config.caliper,
+                         parts.fonts, parts.diagnostics + off, spine=parts.pages * book.config.caliper,
                          laid_out=parts.stats.laid_out, reused=parts.stats.reused)
     laid = layout_book(prepared, cache, variant, marks)
     document = laid.document
@@ -239,7 +241,7 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
         raise BookError(errors)
     atomic_write(out, pdf_bytes)
     return PdfResult(out, len(document.pages), variant, book.config.trim_inches, laid.bleed, laid.gutter,
-                     laid.fonts, laid.diagnostics + diags, spine=len(document.pages) * book.config.caliper)
+                     laid.fonts, laid.diagnostics + diags + off, spine=len(document.pages) * book.config.caliper)
 
 
 def _blank_page(document):

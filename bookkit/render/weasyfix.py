@@ -22,57 +22,179 @@ no vertical margins, so each note is laid out once per page (alone in a copy of
 the area) and the area's height is their sum, clamped as WeasyPrint clamps it.
 Anything else (margins on notes, multi-column layout) takes WeasyPrint's own path.
 The page itself is still drawn from WeasyPrint's own final layout of the area.
+
+Each change is guarded by a fingerprint: the SHA-256 of the source of the WeasyPrint
+function it edits or replaces (as `inspect.getsource` gives it), recorded for the
+WeasyPrint it was written for. A WeasyPrint whose function differs gets WeasyPrint's
+own behaviour for that change, and the build says so (R005) instead of failing
+silently or laying out with a patch written for other code. The fingerprint is read
+from WeasyPrint's source file, not from the imported module, so that the PDF part
+cache key (`cache_key`) can record which changes are in place without the half
+second that importing WeasyPrint takes on a build that lays nothing out.
 """
 
 from __future__ import annotations
 
-import inspect
+import ast
+import functools
+import hashlib
+import importlib.util
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from math import inf
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, warning
+
+#: the WeasyPrint version the fingerprints below were taken from
+WRITTEN_FOR = "70.0"
+
+
+@dataclass(frozen=True)
+class Target:
+    """The WeasyPrint function a change edits or replaces, and the SHA-256 of its source."""
+
+    module: str
+    qualname: str
+    fingerprint: str
+    without: str  # what a build gets while the change is off, for the warning
+
+    @property
+    def name(self) -> str:
+        return f"{self.module}.{self.qualname}"
+
+
+KEEP_NOTES_WITH_CALLS = "keep-notes-with-calls"
+MEASURE_NOTES_ONCE = "measure-notes-once"
+
+#: each change, by name, and the function it edits (the first) or replaces (the second)
+TARGETS: dict[str, Target] = {
+    KEEP_NOTES_WITH_CALLS: Target(
+        "weasyprint.layout.block", "_linebox_layout",
+        "e07bbe000974787ee370be1f419a01a21b327a1a1e3025a65afd47589060883d",
+        "notes may print a page after their calls unless the slower paragraph-push relayout brings them back"),
+    MEASURE_NOTES_ONCE: Target(
+        "weasyprint.layout", "LayoutContext._update_footnote_area",
+        "2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1",
+        "pages with many notes lay out more slowly"),
+}
 
 _REPORT_LINE = "report = not context.in_column and can_break_now and not could_break_before"
-_versions: dict[str, object] = {}  # WeasyPrint's functions and our versions of them
-_applied: dict[str, bool] = {}
+_versions: dict[str, Callable[..., Any]] = {}  # WeasyPrint's functions and our versions of them
+_state: dict[str, bool] = {}  # change -> whether it is in place, once apply() has run
 
 
-def apply() -> bool:
-    """Both changes, the first time it is called in a process; True if the line change took.
+def apply() -> dict[str, bool]:
+    """Every change whose target matches its fingerprint, the first time it is called in a process.
 
-    Later calls change nothing, so a caller (a test) may switch either change off after it.
+    Returns whether each change is in place. Later calls change nothing (they return the
+    current state), so a caller (a test) may switch either change off after it.
     """
-    if "applied" not in _applied:
+    if not _state:
         measure_notes_once()
-        _applied["applied"] = keep_notes_with_calls()
-    return _applied["applied"]
+        keep_notes_with_calls()
+    return dict(_state)
+
+
+def state() -> dict[str, bool]:
+    """Whether each change is in place; before `apply`, whether it will be (WeasyPrint not imported)."""
+    return dict(_state) if _state else {change: matches(change) for change in TARGETS}
+
+
+def cache_key() -> str:
+    """This module's own source and which of its changes are in place: both change a layout."""
+    return hashlib.sha256(_own_source() + json.dumps(state(), sort_keys=True).encode()).hexdigest()
+
+
+def diagnostics() -> list[Diagnostic]:
+    """A warning (R005) for each change that WeasyPrint's source no longer lets apply."""
+    from importlib.metadata import version
+
+    return [warning("book", None, "R005",
+                    f"bookkit's '{change}' change to WeasyPrint is off: {target.name} in the installed "
+                    f"WeasyPrint ({version('weasyprint')}) differs from the WeasyPrint {WRITTEN_FOR} source it "
+                    f"was written for; {target.without}")
+            for change, target in TARGETS.items() if not matches(change)]
+
+
+def matches(change: str) -> bool:
+    """True if the source of the change's target is the one its fingerprint was taken from."""
+    target = TARGETS[change]
+    source = target_source(target.module, target.qualname)
+    return source is not None and hashlib.sha256(source.encode("utf-8")).hexdigest() == target.fingerprint
+
+
+@functools.cache
+def target_source(module: str, qualname: str) -> str | None:
+    """The source of `module`'s `qualname` (with its decorators), read from WeasyPrint's file; None if absent.
+
+    The same text as `inspect.getsource` of the function, without importing the module.
+    """
+    spec = importlib.util.find_spec(module.split(".")[0])
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations)), *module.split(".")[1:])
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    try:
+        text = path.read_text(encoding="utf-8")
+        body = ast.parse(text).body
+    except (OSError, UnicodeDecodeError, SyntaxError):
+        return None
+    node: ast.FunctionDef | ast.ClassDef | None = None
+    for name in qualname.split("."):
+        node = next((n for n in body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name == name), None)
+        if node is None:
+            return None
+        body = node.body
+    if node is None:
+        return None
+    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+    return "".join(text.splitlines(keepends=True)[first - 1:node.end_lineno])
+
+
+@functools.cache
+def _own_source() -> bytes:
+    """This file: an edit to either change is a changed layout, whatever the version says."""
+    return Path(__file__).read_bytes()
 
 
 def keep_notes_with_calls(on: bool = True) -> bool:
     """Put the changed (or, with on=False, the original) line layout in place.
 
-    Returns True when the changed one is in place. Cheap after the first call.
+    Returns True when the changed one is in place. The change is only made when
+    WeasyPrint's function matches its fingerprint.
     """
     from weasyprint.layout import block
 
-    if "original" not in _versions:
-        _versions["original"] = block._linebox_layout
-        try:
-            source = inspect.getsource(block._linebox_layout)
-        except (OSError, TypeError):
-            source = ""
-        if source.count(_REPORT_LINE) == 1:
+    original = _versions.setdefault("linebox_layout", block._linebox_layout)
+    patched = None
+    if on and matches(KEEP_NOTES_WITH_CALLS):
+        if "linebox_layout_patched" not in _versions:
+            target = TARGETS[KEEP_NOTES_WITH_CALLS]
+            source = target_source(target.module, target.qualname) or ""  # the fingerprinted text
             namespace = dict(block.__dict__)
-            exec(compile(source.replace(_REPORT_LINE, "report = False"), block.__file__, "exec"), namespace)
-            _versions["patched"] = namespace["_linebox_layout"]
-    chosen = _versions.get("patched") if on else None
-    block._linebox_layout = chosen or _versions["original"]
-    return chosen is not None
+            exec(compile(source.replace(_REPORT_LINE, "report = False", 1), block.__file__, "exec"), namespace)
+            _versions["linebox_layout_patched"] = namespace["_linebox_layout"]
+        patched = _versions["linebox_layout_patched"]
+    block._linebox_layout = patched or original
+    _state[KEEP_NOTES_WITH_CALLS] = patched is not None
+    return patched is not None
 
 
-def measure_notes_once(on: bool = True) -> None:
-    """Put the note-by-note footnote-area height (or, with on=False, WeasyPrint's) in place."""
+def measure_notes_once(on: bool = True) -> bool:
+    """Put the note-by-note footnote-area height (or, with on=False, WeasyPrint's) in place.
+
+    Returns True when ours is in place: only when WeasyPrint's function matches its fingerprint.
+    """
     from weasyprint.layout import LayoutContext
 
     original = _versions.setdefault("update_footnote_area", LayoutContext._update_footnote_area)
-    LayoutContext._update_footnote_area = _update_footnote_area if on else original
+    ours = on and matches(MEASURE_NOTES_ONCE)
+    LayoutContext._update_footnote_area = _update_footnote_area if ours else original
+    _state[MEASURE_NOTES_ONCE] = ours
+    return ours
 
 
 def _update_footnote_area(context):
