@@ -365,7 +365,10 @@ def cmd_new(args) -> int:
     from .scaffold import create_book
 
     folder = Path(args.dir)
-    written = create_book(folder, title=args.title, authors=args.author, lang=args.lang)
+    try:
+        written = create_book(folder, title=args.title, authors=args.author, lang=args.lang)
+    except OSError as exc:
+        raise UsageError(f"cannot write the new book to '{folder}': {exc.strerror or exc}") from None
     print(f"wrote a new book to {folder}/: {', '.join(written)}")
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(folder))} && "
     print(f"next: {where}bookkit check, then bookkit watch --open for a live preview, bookkit pdf and bookkit epub")

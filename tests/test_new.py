@@ -14,15 +14,19 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bookkit.cli import resolve_book
 from bookkit.config import SCHEMA, load_config
 from bookkit.diagnostics import UsageError
+from bookkit.scaffold import create_book
 from conftest import ROOT, Run, pdf_page_texts
 from test_check import problems
 
@@ -143,6 +147,14 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
+def test_new_cannot_write_under_a_file(tmp_path):
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    for target in ("afile", "afile/book"):
+        result = bookkit("new", target, cwd=tmp_path)
+        assert result.code == 2 and len(result.err.strip().splitlines()) == 1, result.err
+        assert "Traceback" not in result.err
+
+
 def test_new_into_an_empty_folder_takes_its_name_as_the_title(tmp_path):
     folder = tmp_path / "my-first-book"
     folder.mkdir()
@@ -160,6 +172,18 @@ def test_new_checks_its_options_like_book_yaml(tmp_path, option, value, words):
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 1 and words in result.err and option in result.err
     assert not (tmp_path / "book").exists()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(min_size=1, max_size=40).filter(str.strip),
+       authors=st.lists(st.text(min_size=1, max_size=20).filter(str.strip), min_size=1, max_size=3))
+def test_any_title_and_authors_come_back_from_book_yaml_unchanged(tmp_path, title, authors):
+    """Quotes, ': ', '#', leading '-' or '[', 'yes', digits, line breaks: book.yaml quotes what needs it."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path)) / "book"
+    create_book(folder, title=title, authors=authors, lang="en-US")
+    config, diags = load_config(folder)
+    assert diags == []
+    assert config.title == title.strip() and config.author == tuple(a.strip() for a in authors)
 
 
 def test_without_a_book_here_bookkit_says_so_and_points_at_new(tmp_path):
