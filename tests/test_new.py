@@ -210,3 +210,22 @@ def test_help_lists_new():
     assert re.search(r"^\s+new\s+start a new book", result.out, flags=re.M)
     sub = bookkit("new", "--help", cwd=ROOT)
     assert "--title" in sub.out and "--author" in sub.out and "--lang" in sub.out
+
+
+def test_a_preface_added_to_a_new_book_links_into_its_chapters(tmp_path):
+    """Front matter is laid out apart from the chapters too; its links must reach their pages."""
+    import pikepdf
+
+    assert bookkit("new", "book", cwd=tmp_path).code == 0
+    book = tmp_path / "book"
+    (book / "chapters" / "00-preface.md").write_text(
+        "# Preface {.unnumbered}\n\nSee [the figure](#a-figure) first.\n", encoding="utf-8")
+    result = bookkit("pdf", cwd=book)
+    assert result.code == 0 and "warning[" not in result.err, result.err
+    pages = pdf_page_texts(book / "dist" / "book.pdf")
+    preface = next(i for i, t in enumerate(pages) if "See the figure first." in t)
+    with pikepdf.open(book / "dist" / "book.pdf") as pdf:
+        index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        dests = {name: index[dest[0].objgen] for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+        [target] = [dests[str(a.Dest)] for a in pdf.pages[preface].get("/Annots") or [] if "/Dest" in a]
+    assert "A Figure" in pages[target]

@@ -116,7 +116,7 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdfpost.py
     # points them at the chapters' pages) and the folios come from the CSS built in one_pass.
     stand_ins = "".join(f'<span id="{p.slug}"></span>' for p in chapters)
-    front_html = front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1)
+    front_html = link_across_parts(front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1))
     stats = LayoutStats()
 
     def spec(name, html, extra, passes, sources):
