@@ -47,6 +47,16 @@ def locate(text: str, exc: yaml.YAMLError) -> tuple[int | None, int | None, str]
     found = re.match(r"found character '(.)' that cannot start any token", problem)
     if found:
         return (*at(pmark), f"a value cannot begin with '{found.group(1)}'; {_quote_hint(line_of(pmark))}")
+    found = re.match(r"expected the node content, but found '([\]},])'", problem)
+    if found:
+        return (*at(pmark), f"a value cannot begin with '{found.group(1)}'; {_quote_hint(line_of(pmark))}")
+    if "block scalar" in context and cmark is not None:
+        indicator = line_of(cmark)[cmark.column:cmark.column + 1] or "|"
+        return (*at(cmark), f"after '{indicator}' a block of text starts on the next line, indented under its "
+                            f"key; or {_quote_hint(line_of(cmark))}")
+    if problem == "sequence entries are not allowed here":
+        return (*at(pmark), "a '- ' list item must start a line of its own, indented under its key; or, if the "
+                            f"'-' is part of the text, {_quote_hint(line_of(pmark))}")
     if "flow sequence" in context or "flow mapping" in context:
         opener = "[" if "sequence" in context else "{"
         closer = "]" if opener == "[" else "}"
@@ -62,8 +72,8 @@ def locate(text: str, exc: yaml.YAMLError) -> tuple[int | None, int | None, str]
                             "continues the value above must be indented further than its key")
     block_end = problem.startswith("expected <block end>")
     if block_end and any(f"but found '{t}'" in problem for t in ("<block sequence start>", "<block entry>", "-")):
-        return (*at(pmark), "this list item is not in line with the items above it; start every '- ' item of "
-                            "a list in the same column")
+        return (*at(pmark), "this list item is out of line; the '- ' items of a list start in the same column, "
+                            "on lines of their own under their key")
     if block_end and "but found '<block mapping start>'" in problem:
         return (*at(pmark), "this key is not in line with the keys above it; start the keys of one mapping in "
                             "the same column")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bookkit.config import load_config
 from conftest import BOOKS, run_cli
@@ -62,6 +64,10 @@ def test_the_unclosed_quote_of_the_issue_is_reported_where_it_opens(tmp_path):
     ("isbn:\n    print: 1\n  ebook: 2\n", (3, 3), "this key is not in line with the keys above it"),
     ("title: !tag x\n", (1, 8), "a value cannot begin with '!'"),
     ("description: |\nNot indented.\n", (2, 1), "this line is not a 'key: value' pair"),
+    ("description: > Some text\n", (1, 14), "after '>' a block of text starts on the next line"),
+    ("title: ]x\n", (1, 8), "a value cannot begin with ']'"),
+    ("author: - A\n", (1, 9), "a '- ' list item must start a line of its own"),
+    ("author: A\n- B\n", (2, 1), "this list item is out of line"),
 ])
 def test_yaml_mistakes_in_plain_words(tmp_path, text, where, words):
     (tmp_path / "book.yaml").write_text(text, encoding="utf-8")
@@ -71,3 +77,17 @@ def test_yaml_mistakes_in_plain_words(tmp_path, text, where, words):
     assert (diag.code, diag.line, diag.column) == ("Y001", *where), diag.format()
     assert words in diag.message
     assert "found unexpected" not in diag.message and "<block end>" not in diag.message
+
+
+PIECES = st.sampled_from(["title", "author", ":", ": ", " ", "  ", "\t", "\n", "- ", "'", '"', "[", "]", "{", "}",
+                          "#", "&a", "*a", "!x", "|", ">", "---", "\\", "@", "`", ",", "x", "雷"])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(PIECES, max_size=40).map("".join) | st.text(max_size=60))
+def test_any_text_gets_an_answer_on_a_line_of_the_file(tmp_path, text):
+    (tmp_path / "book.yaml").write_text(text, encoding="utf-8")
+    config, diags = load_config(tmp_path)  # never raises
+    last = text.count("\n") + 2  # PyYAML's end-of-stream mark may sit after a final line break
+    for diag in diags:
+        assert diag.line is None or 1 <= diag.line <= last, diag.format()
