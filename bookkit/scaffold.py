@@ -30,8 +30,9 @@ _HEADER = """\
 # book.yaml: the settings of this book.
 #
 # title, author and lang are required. Every other key bookkit knows is listed
-# below, commented out: the value shown is what the book gets without it.
-# Remove the '#' in front of a key to set it. `bookkit --help` lists them too.
+# below, commented out: the value shown is what the book gets without it (none
+# where it is blank). Remove the '#' in front of a key to set it.
+# `bookkit --help` lists the keys too.
 """
 
 
@@ -41,7 +42,8 @@ def _parse(key: str, value: Any, option: str) -> Any:
     try:
         return parse(value)
     except ValueError as exc:
-        raise UsageError(f"{option} {value!r}: {exc}") from None
+        shown = value[0] if isinstance(value, list) and len(value) == 1 else value
+        raise UsageError(f"{option} {shown!r}: {exc}") from None
 
 
 def default_title(folder: Path) -> str:
