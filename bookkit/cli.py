@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .cache import Cache
-from .config import schema_markdown
+from .config import CONFIG_FILE, schema_markdown
 from .diagnostics import BookError, Diagnostic, UsageError
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -27,6 +28,9 @@ Build a book from Markdown chapters and a BibTeX bibliography.
 A book directory holds book.yaml, chapters/*.md and bibliography.bib, and may add
 styles/, templates/ and data/ to override the packaged defaults. Outputs go to
 DIR/dist/ unless --out says otherwise, named from the title: <slug>.pdf, <slug>.epub.
+
+Start a book with `bookkit new DIR`; run bookkit inside the book folder to build
+that book, or name the folder with --book DIR.
 """
 
 EPILOG = """\
@@ -45,7 +49,8 @@ class Parser(argparse.ArgumentParser):
 
 def _common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--book", metavar="DIR", default=None,
-                     help="book directory (default: the folder holding build.py, or the current folder)")
+                     help="book directory (default: the current folder when it holds a book.yaml; "
+                          "for build.py, else the folder holding build.py)")
     sub.add_argument("--out", metavar="DIR", default=None, help="output folder (default: DIR/dist)")
     sub.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     sub.add_argument("-q", "--quiet", action="store_true", help="print only problems")
@@ -65,6 +70,17 @@ def build_parser(default_book: Path | None = None) -> argparse.ArgumentParser:
     parser.set_defaults(default_book=default_book)
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     subs.required = True
+
+    p = subs.add_parser("new", help="start a new book in DIR that builds at once",
+                        description="Write a new book into DIR (which must not exist, or be empty): book.yaml "
+                                    "listing every key with its default, two sample chapters showing a citation, "
+                                    "a note, a figure and a link between chapters, bibliography.bib, "
+                                    "styles/book.css and a .gitignore for dist/ and .cache/.")
+    p.add_argument("dir", metavar="DIR", help="folder for the new book")
+    p.add_argument("--title", help="title of the book (default: from the folder name)")
+    p.add_argument("--author", action="append", metavar="NAME",
+                   help="author name; repeat for several (default: 'Your Name')")
+    p.add_argument("--lang", metavar="TAG", help="main language as a BCP 47 tag such as en-US or fr (default: en-US)")
 
     p = subs.add_parser("pdf", help="build the print PDF (or the screen edition with --variant screen)",
                         description="Build the PDF: <slug>.pdf for print (PDF/X-4, bleed, trim boxes) "
@@ -171,16 +187,26 @@ class Console:
 
 
 def resolve_book(args) -> Path:
-    book = Path(args.book) if args.book else (args.default_book or Path.cwd())
-    if not book.is_dir():
-        raise UsageError(f"book directory '{book}' does not exist")
-    return book.resolve()
+    """--book; else the current folder when it holds a book.yaml; else build.py's own folder."""
+    if args.book:
+        book = Path(args.book)
+        if not book.is_dir():
+            raise UsageError(f"book directory '{book}' does not exist")
+        return book.resolve()
+    if (Path.cwd() / CONFIG_FILE).is_file():
+        return Path.cwd().resolve()
+    if args.default_book is not None:
+        return Path(args.default_book).resolve()
+    raise UsageError(f"no {CONFIG_FILE} in the current folder; run bookkit inside a book folder, "
+                     f"give --book DIR, or start a book with 'bookkit new DIR'")
 
 
 def main(argv: list[str] | None = None, default_book: Path | None = None) -> int:
     parser = build_parser(default_book)
     args = parser.parse_args(argv)
     try:
+        if args.command == "new":
+            return cmd_new(args)
         book_root = resolve_book(args)
         console = Console(args.quiet, args.verbose)
         return COMMANDS[args.command](args, book_root, console)
@@ -333,6 +359,20 @@ def _preflight(result, book_root: Path) -> str:
         f"  fonts embedded and subset: {', '.join(result.fonts)}",
     ]
     return "\n".join(lines)
+
+
+def cmd_new(args) -> int:
+    from .scaffold import create_book
+
+    folder = Path(args.dir)
+    try:
+        written = create_book(folder, title=args.title, authors=args.author, lang=args.lang)
+    except OSError as exc:
+        raise UsageError(f"cannot write the new book to '{folder}': {exc.strerror or exc}") from None
+    print(f"wrote a new book to {folder}/: {', '.join(written)}")
+    where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(folder))} && "
+    print(f"next: {where}bookkit check, then bookkit watch --open for a live preview, bookkit pdf and bookkit epub")
+    return EXIT_OK
 
 
 def cmd_pdf(args, book_root, console):

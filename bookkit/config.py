@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import yaml
 
+from . import yaml_errors
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 
 CONFIG_FILE = "book.yaml"
@@ -252,19 +253,22 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [error(CONFIG_FILE, line, "Y001", f"invalid YAML: {problem}")]
+        line, column, message = yaml_errors.locate(text, exc)
+        return None, [error(CONFIG_FILE, line, "Y001", message, column)]
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):
-        return None, [error(CONFIG_FILE, 1, "Y001", "book.yaml must be a mapping of keys to values")]
+        return None, [error(CONFIG_FILE, 1, "Y001", "book.yaml must be a mapping of keys to values "
+                                                   "('key: value' lines), not a list or a single value")]
 
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
-            lines[str(key_node.value)] = key_node.start_mark.line + 1
+            key, line = str(key_node.value), key_node.start_mark.line + 1
+            if key in lines:  # PyYAML keeps the last value silently; YAML forbids a key twice
+                diags.append(error(CONFIG_FILE, line, "Y001", f"key '{key}' appears twice (first on line "
+                                                              f"{lines[key]}); keep one of them"))
+            lines[key] = line
 
     values: dict[str, Any] = {}
     for key in data:

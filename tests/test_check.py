@@ -53,7 +53,8 @@ EXPECTED = {
         "5.5x8.5in, 6x9in, 6.14x9.21in, 7x10in, 8.5x11in, a5, royal",
     ],
     "yaml": [
-        "book.yaml:4: error[Y001]: invalid YAML: expected ',' or ']', but got ':'",
+        "book.yaml:3:7: error[Y001]: the '[' that opens this value is never closed with ']'; close it, or, "
+        "if the '[' is part of the text, put the value in quotes: lang: \"[en-US\"",
     ],
 }
 

@@ -14,6 +14,7 @@ same inputs; the cache only skips the layouts whose inputs did not change.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..cache import Cache, atomic_write
@@ -26,6 +27,7 @@ from .html import book_html
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
 from .pdf import NOTE_PASSES, first_gutter, kdp_gutter, page_css
+from .pdfpost import XREF_PREFIX
 
 
 #: file in the cache folder holding the gutter of the last print build
@@ -108,12 +110,13 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     identifier = "bookkit-" + book.slug[:48]
     front_parts = [p for p in prepared.parts if p.kind == "front"]
     chapters = [p for p in prepared.parts if p.kind != "front"]
-    chapter_html = [book_html(prepared, "print", font_names, parts=[p], front=False) for p in chapters]
+    chapter_html = [link_across_parts(book_html(prepared, "print", font_names, parts=[p], front=False))
+                    for p in chapters]
     front_html = number_paragraphs(book_html(prepared, "print", font_names, parts=front_parts, front=True))
     # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdfpost.py
     # points them at the chapters' pages) and the folios come from the CSS built in one_pass.
     stand_ins = "".join(f'<span id="{p.slug}"></span>' for p in chapters)
-    front_html = front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1)
+    front_html = link_across_parts(front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1))
     stats = LayoutStats()
 
     def spec(name, html, extra, passes, sources):
@@ -176,6 +179,28 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     if errors:
         raise BookError(errors)
     return PartsLayout(placed, total, gutter, config.bleed, font_names, body_start, diags, stats)
+
+
+def link_across_parts(html_text: str) -> str:
+    """Point a part's links to ids held by other parts at stand-in anchors in this part.
+
+    Each part is its own WeasyPrint document, which drops (and warns about) a link to an
+    id it does not hold, such as a link from one chapter to another. The link is renamed
+    to `XREF_PREFIX + id`, an empty span with that id goes at the end of the chapter's
+    header (an empty inline takes no room), and `pdfpost.assemble` points the stand-in's
+    destination at the page of the real id.
+    """
+    held = set(re.findall(r'\sid="([^"]+)"', html_text))
+    elsewhere = set(re.findall(r'\shref="#([^"]+)"', html_text)) - held
+    if not elsewhere:
+        return html_text
+    html_text = re.sub(r'(\shref="#)([^"]+)"',
+                       lambda m: f'{m.group(1)}{XREF_PREFIX if m.group(2) in elsewhere else ""}{m.group(2)}"',
+                       html_text)
+    stand_ins = "".join(f'<span id="{XREF_PREFIX}{name}"></span>' for name in sorted(elsewhere))
+    at = html_text.find("</header>")
+    at = at if at >= 0 else html_text.rfind("</body>")
+    return html_text[:at] + stand_ins + html_text[at:]
 
 
 def _css_string(text: str) -> str:

@@ -13,6 +13,9 @@ import uuid
 
 #: CSS counter styles to PDF page-label styles
 LABEL_STYLES = {"lower-roman": "/r", "upper-roman": "/R", "decimal": "/D"}
+#: Prefix of the stand-in anchors a chapter part links to when the target is in another
+#: part (see `incremental.link_across_parts`); `assemble` points each at the real target.
+XREF_PREFIX = "bookkit-xref-"
 
 
 def page_label_ranges(pages: int, body_start: int | None) -> list[tuple[int, str, int]]:
@@ -97,6 +100,9 @@ def assemble(layout) -> bytes:
             _overlay(added, overlay, pikepdf.Rectangle(*added.trimbox), len(base.pages))
     while len(base.pages) < layout.pages:
         blank()
+    for name in [n for n in dests if n.startswith(XREF_PREFIX)]:
+        if name[len(XREF_PREFIX):] in dests:
+            dests[name] = dests[name[len(XREF_PREFIX):]]
     _set_destinations(base, dests)
     set_page_labels(base, page_label_ranges(layout.pages, layout.body_start))
     _set_outline(base, layout)
