@@ -25,3 +25,11 @@ def style_path(book_root: Path, name: str) -> Path:
     """A stylesheet from the book's `styles/` if it has one, else the packaged default."""
     own = book_root / "styles" / name
     return own if own.is_file() else Path(str(PACKAGE_STYLES / name))
+
+
+def book_stylesheet(book_root: Path) -> Path | None:
+    """The book's own `styles/book.css`, if it has one: every output (print and screen PDF, EPUB,
+    preview, cover) loads it after the stylesheet it starts from, so its rules extend or override
+    the defaults without copying them. Each output marks its `<body>` with `variant-<output>`."""
+    own = book_root / "styles" / "book.css"
+    return own if own.is_file() else None

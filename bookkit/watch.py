@@ -28,7 +28,7 @@ from .background import BackgroundPdf
 from .cache import Cache
 from .diagnostics import BookError, Diagnostic
 from .render.fetch import is_inside
-from .templates_env import PACKAGE_STYLES, PACKAGE_TEMPLATES, style_path
+from .templates_env import PACKAGE_STYLES, PACKAGE_TEMPLATES, book_stylesheet, style_path
 
 HOST = "127.0.0.1"
 #: What a change can touch: besides these folders, book.yaml and the .bib files at the top.
@@ -89,7 +89,7 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
             '<link rel="stylesheet" href="/_bookkit/fonts.css">\n'
             '<link rel="stylesheet" href="/_bookkit/epub.css">\n'
             '<link rel="stylesheet" href="/_bookkit/preview.css">\n')
-    if (root / "styles" / "book.css").is_file():
+    if book_stylesheet(root):
         head += '<link rel="stylesheet" href="/styles/book.css">\n'
     head += cjk_css + '<script src="/_bookkit/reload.js" defer></script>\n'
     return html.replace("</head>", head + "</head>", 1)

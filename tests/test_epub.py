@@ -118,7 +118,7 @@ def test_page_list_follows_the_print_edition(our_epub, tmp_path):
     files = _read(our_epub, ".xhtml")
     nav = next(v for k, v in files.items() if k.endswith("nav.xhtml"))
     listed = re.findall(r'<a href="([^"#]+)#(page-[^"]+)">([^<]+)</a>', nav.split('epub:type="page-list"')[1])
-    assert [label for _, _, label in listed] == body_labels  # every print body page, in order
+    assert [label for _, _, label in listed if label.isdigit()] == body_labels  # every print body page, in order
     for href, ident, label in listed:
         target = next(v for k, v in files.items() if k.endswith(href))
         assert f'<span id="{ident}" role="doc-pagebreak" epub:type="pagebreak" aria-label="{label}"/>' in target

@@ -18,7 +18,7 @@ from ..cache import Cache, atomic_write, digest
 from ..diagnostics import BookError
 from ..fonts import font_face_css, print_faces
 from ..pipeline import Prepared
-from ..templates_env import environment
+from ..templates_env import book_stylesheet, environment
 from .pdf import captured_warnings
 
 #: KDP prints spine text only from this many pages on.
@@ -51,8 +51,10 @@ def _cover_html(prepared: Prepared, cache: Cache, **geometry) -> tuple[str, list
     config = prepared.book.config
     mark = config.cover_mark
     faces = print_faces(set(mark + config.title + config.subtitle + config.description + config.author_line), cache)
+    own_css = book_stylesheet(prepared.book.root)
     html = environment(prepared.book.root).get_template("cover.html").render(
-        config=config, mark=mark, font_css=font_face_css(faces, lambda p: p.resolve().as_uri()), **geometry)
+        config=config, mark=mark, font_css=font_face_css(faces, lambda p: p.resolve().as_uri()),
+        book_css=own_css.relative_to(prepared.book.root).as_posix() if own_css else "", **geometry)
     return html, faces
 
 

@@ -2,16 +2,22 @@
 
 Chapters were converted one by one, so their notes are already resolved AST nodes:
 joining the ASTs cannot mix up two chapters' `[^1]`. pandoc writes one XHTML file
-per chapter with the notes at its end, numbered from 1 in each chapter.
+per chapter with the notes at its end, numbered from 1 in each chapter. Its styles are
+the packaged (or the book's own) `epub.css` with the fonts, then the book's `styles/book.css`
+as a second stylesheet (`epub_styles.py`); every <body> carries `variant-epub` for rules
+meant for the EPUB alone.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 import json
+import re
 import shutil
 import tempfile
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +28,11 @@ from ..diagnostics import Diagnostic
 from ..fonts import Face, cjk_face, font_face_css, text_face_subset, text_faces
 from ..outputs import build_datetime, build_timestamp
 from ..pipeline import Prepared
-from ..templates_env import style_path
+from ..templates_env import book_stylesheet, style_path
 from ..transforms import str_inlines
 from .cover import render_cover_image
 from .epub_package import PackageFacts, finish_epub
+from .epub_styles import epub_stylesheet
 from .pagelist import print_page_marks
 
 #: zip timestamps cannot be earlier than 1980
@@ -119,6 +126,22 @@ def print_identifier(config) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "bookkit-print:" + config.title + "\n" + config.author_line))
 
 
+def with_variant_class(data: bytes) -> bytes:
+    """pandoc's EPUB with `class="variant-epub"` on every file's <body>: the hook a book's
+    `styles/book.css` scopes EPUB-only rules with, as `variant-print` and the others do elsewhere."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename.endswith(".xhtml"):
+                content = _BODY_TAG.sub(rb'<body class="variant-epub"', content, count=1)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+_BODY_TAG = re.compile(rb"<body(?=[\s>])(?![^>]*\sclass=)")
+
+
 def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = True) -> EpubResult:
     book = prepared.book
     doc = joined_ast(prepared)
@@ -136,21 +159,29 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
         css = tmpdir / "book.css"
         css.write_text(font_face_css(embedded, lambda p: "../fonts/" + p.name)
                        + style_path(book.root, "epub.css").read_text(encoding="utf-8"), encoding="utf-8")
-        args = ["-f", "json", "-t", "epub3", "-o", str(tmpdir / "book.epub"), f"--css={css}",
-                *WRITER_OPTIONS, f"--resource-path={book.root}"]
+        stylesheets = [css]
+        own_css = book_stylesheet(book.root)
+        css_diags: list[Diagnostic] = []
+        if own_css:  # the book's own rules: a second stylesheet, linked after the defaults
+            text, css_diags = epub_stylesheet(own_css, book.root)
+            stylesheets.append(tmpdir / "book-own.css")
+            stylesheets[-1].write_text(text, encoding="utf-8")
+        args = ["-f", "json", "-t", "epub3", "-o", str(tmpdir / "book.epub"),
+                *(f"--css={s}" for s in stylesheets), *WRITER_OPTIONS, f"--resource-path={book.root}"]
         args += [f"--epub-embed-font={p}" for p in fonts]
         cover = render_cover_image(prepared, tmpdir / "cover.jpg", cache)
         args.append(f"--epub-cover-image={cover}")
         source = json.dumps(doc).encode("utf-8")
         # pandoc's writer takes 1–2 s for a long book: its output is cached by everything it reads
-        key = digest("epub-writer-1", __version__, pandoc_version(), source, *WRITER_OPTIONS, css.read_bytes(),
+        key = digest("epub-writer-2", __version__, pandoc_version(), source, *WRITER_OPTIONS,
+                     *(s.read_bytes() for s in stylesheets),
                      *(p.name.encode() + p.read_bytes() for p in [*fonts, cover]),
                      *(image.encode() + _bytes(book.root / image) for image in sorted(set(prepared.images))))
         data = cache.get("epub", key)
         diags: list[Diagnostic] = []
         if data is None:
             _, diags = run_pandoc(args, source, "book", cwd=book.root)
-            data = (tmpdir / "book.epub").read_bytes()
+            data = with_variant_class((tmpdir / "book.epub").read_bytes())
             if not diags:  # a build with warnings runs pandoc again, so it says them again
                 cache.put("epub", key, data)
     when = build_datetime(book.config.date)
@@ -158,4 +189,4 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
                          marks=print_page_marks(prepared, cache) if page_list else [])
     data = finish_epub(data, facts, max(when, _ZIP_EPOCH).timetuple()[:6])
     atomic_write(out, data)
-    return EpubResult(out, len(prepared.parts), diags)
+    return EpubResult(out, len(prepared.parts), css_diags + diags)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -166,7 +167,14 @@ def _place_page_breaks(root, marks: list) -> list[str]:
             continue
         span = _pagebreak(mark.label)
         paragraphs = [p for p in section.iter("{%s}p" % NS["x"])]
-        if mark.paragraph <= 0 or mark.paragraph > len(paragraphs):
+        target = next((el for el in section.iter() if el.get("id") == mark.anchor), None) if mark.anchor else None
+        if target is not None:  # a page that starts with an element, not a paragraph (a figure)
+            span.tail = "\n"
+            target.addprevious(span)
+        elif mark.paragraph < 0:  # a blank page after the section's end
+            span.tail = "\n"
+            section.append(span)
+        elif mark.paragraph == 0 or mark.paragraph > len(paragraphs):
             heading = section.find("x:h1", NS)
             index = list(section).index(heading) if heading is not None else 0
             span.tail = "\n"
@@ -196,12 +204,21 @@ def _insert_at_text(paragraph, line: str, span) -> None:
             if not ch.isspace():
                 flat += ch
                 owners.append((i, j))
-    wanted = re.sub(r"\s+", "", line.replace("\u00ad", "")).rstrip("-‐")
+    # the print line may carry invisible format characters the EPUB has not: a soft hyphen,
+    # the word joiner that keeps a note call with its word
+    wanted = "".join(ch for ch in line if not ch.isspace() and unicodedata.category(ch) != "Cf").rstrip("-‐")
     for size in (24, 12, 6):
         probe = wanted[:size]
         at = flat.find(probe) if probe else -1
         if at >= 0:
             break
+    heading = _heading_before(paragraph) if at == 0 else None
+    if heading is not None:
+        # The page starts with the paragraph's first line, so the heading kept with it
+        # (print.css: `break-after: avoid`) opens the page: the page starts before it.
+        span.tail = "\n"
+        heading.addprevious(span)
+        return
     if at <= 0:
         span.tail = paragraph.text
         paragraph.text = None
@@ -217,6 +234,14 @@ def _insert_at_text(paragraph, line: str, span) -> None:
     else:
         el.tail, span.tail = text[:offset], text[offset:]
         el.addnext(span)
+
+
+def _heading_before(paragraph):
+    """The section heading (h2–h6) right before `paragraph`, if there is one."""
+    previous = paragraph.getprevious()
+    if previous is not None and previous.tag in {"{%s}h%d" % (NS["x"], n) for n in range(2, 7)}:
+        return previous
+    return None
 
 
 def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[tuple[str, str]]) -> bytes:

@@ -7,6 +7,7 @@ refused without a connection attempt and reported as diagnostics.
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -45,4 +46,6 @@ class SafeFetcher(URLFetcher):
             self.refuse(url, "L004", "resource outside the book directory refused")
         if not path.is_file():
             self.refuse(url, "L001", "file not found")
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes())
+        # WeasyPrint applies a linked stylesheet only when it is served as text/css
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": kind})

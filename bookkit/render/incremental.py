@@ -22,7 +22,7 @@ from ..diagnostics import BookError, Diagnostic
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
-from ..templates_env import style_path
+from ..templates_env import book_stylesheet, style_path
 from .html import book_html
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
@@ -103,8 +103,8 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     base = book.root.as_uri() + "/"
     styles = [font_face_css(faces, lambda p: p.resolve().as_uri()),
               style_path(book.root, "print.css").read_text(encoding="utf-8")]
-    own_extra = book.root / "styles" / "book.css"
-    if own_extra.is_file():
+    own_extra = book_stylesheet(book.root)
+    if own_extra:
         styles.append(own_extra.read_text(encoding="utf-8"))
     created = build_timestamp(config.date)
     identifier = "bookkit-" + book.slug[:48]

@@ -20,7 +20,7 @@ from ..diagnostics import BookError, Diagnostic, error, warning
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
-from ..templates_env import style_path
+from ..templates_env import book_stylesheet, style_path
 from .html import book_html
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
 from .pdfpost import add_page_labels, assemble, assembly_key, page_label_ranges, stable_document_id
@@ -153,8 +153,8 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     font_config = FontConfiguration()
     css_text = font_face_css(faces, lambda p: p.resolve().as_uri())
     stylesheets = [style_path(book.root, "print.css").read_text(encoding="utf-8")]
-    own_extra = book.root / "styles" / "book.css"
-    if own_extra.is_file():
+    own_extra = book_stylesheet(book.root)
+    if own_extra:
         stylesheets.append(own_extra.read_text(encoding="utf-8"))
 
     pushed: set[str] = set()
