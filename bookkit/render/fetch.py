@@ -1,8 +1,10 @@
-"""The single gate for every resource the renderers load.
+"""WeasyPrint's side of the resource gate (bookkit/resources.py).
 
-Only files inside the book directory (after resolving symlinks), the toolkit's own
-package and the font packages are served; network URLs and everything else are
-refused without a connection attempt and reported as diagnostics.
+Whatever a page or stylesheet asks WeasyPrint to load comes through here. Only files
+inside the book folder (after resolving symlinks), the toolkit's own package, the
+font packages and the build cache are served, by the same `is_inside` test the
+loader applies; network URLs and everything else are refused without a connection
+attempt and reported as diagnostics.
 """
 
 from __future__ import annotations
@@ -13,13 +15,9 @@ from urllib.parse import unquote, urlparse
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import Diagnostic, warning
+from ..resources import is_inside
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
-
-def is_inside(path: Path, roots: list[Path]) -> bool:
-    resolved = path.resolve()
-    return any(resolved == root or root in resolved.parents for root in roots)
 
 
 class SafeFetcher(URLFetcher):
@@ -41,7 +39,7 @@ class SafeFetcher(URLFetcher):
         if scheme != "file":
             self.refuse(url, "L005", "remote resource refused")
         path = Path(unquote(urlparse(url).path))
-        if not is_inside(path, self.roots):
+        if not any(is_inside(path, root) for root in self.roots):
             self.refuse(url, "L004", "resource outside the book directory refused")
         if not path.is_file():
             self.refuse(url, "L001", "file not found")
