@@ -2,10 +2,12 @@
 
 A fixture book `tests/books/hostile-*` or `broken-*` carries `expect.yaml`:
 `command` (check, pdf, epub or all), `code`, `stderr` (substrings that must appear),
-optionally `symlinks` (made at test time: git fixtures cannot hold a link to /etc)
-and `no_output` (the failed build must not create dist/). Every run must end
-without a traceback, and nothing the book refers to outside itself may appear in
-an output.
+optionally `symlinks` (made at test time: git fixtures cannot hold a link to /etc),
+`outside` (files written next to the book folder, for escapes to reach),
+`same_from` (other commands that must give the same answer: the gate refuses a file
+alike in `check` and in every build) and `no_output` (the failed build must not
+create dist/). Every run must end without a traceback, and nothing the book refers
+to outside itself may appear in an output.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bookkit.outputs import LOCK_NAME
 from conftest import BOOKS, pdf_page_texts, run_cli
 
 CASES = sorted(p.name for p in BOOKS.iterdir() if p.name.startswith(("hostile-", "broken-")))
@@ -25,28 +28,51 @@ LEAKS = ("root:x:0:0", "<script", "onclick", "onmouseover", "javascript:", "<ifr
          "<form", "example.invalid", "/etc/")
 
 
-def run_case(book_copy, name: str):
+def run_case(book_copy, name: str, command: str | None = None):
     book = book_copy(name)
     expect = yaml.safe_load((book / "expect.yaml").read_text(encoding="utf-8"))
+    for file, text in (expect.get("outside") or {}).items():
+        (book.parent / file).write_text(text, encoding="utf-8")
     for link, target in (expect.get("symlinks") or {}).items():
         (book / link).parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, book / link)
-    result = run_cli(expect["command"], "--book", str(book))
+    result = run_cli(command or expect["command"], "--book", str(book))
     return book, expect, result
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_fixture_book_gets_its_expected_answer(book_copy, name):
-    book, expect, result = run_case(book_copy, name)
+def expected_answer(book: Path, expect: dict, result, command: str) -> None:
     assert "Traceback" not in result.err and "internal error" not in result.err
     assert result.code == expect["code"], result.err
     for needle in expect["stderr"] or []:
         assert needle in result.err
     if expect["code"] == 0 and not expect["stderr"]:
         assert "warning[" not in result.err
-    if expect.get("no_output"):
-        assert not (book / "dist").exists()
+    assert "LEAKED-SECRET" not in result.err + result.out
+    if expect.get("no_output") and command != "check":
+        assert not written(book)
         assert "nothing was written" in result.err
+
+
+def written(book: Path) -> list[Path]:
+    """What a build left in dist/ (the build lock is not an output)."""
+    dist = book / "dist"
+    return [p for p in dist.rglob("*") if p.name != LOCK_NAME] if dist.exists() else []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fixture_book_gets_its_expected_answer(book_copy, name):
+    book, expect, result = run_case(book_copy, name)
+    expected_answer(book, expect, result, expect["command"])
+
+
+SAME_FROM = [(name, command) for name in CASES
+             for command in yaml.safe_load((BOOKS / name / "expect.yaml").read_text(encoding="utf-8")).get("same_from", [])]
+
+
+@pytest.mark.parametrize("name, command", SAME_FROM)
+def test_check_and_every_build_refuse_alike(book_copy, name, command):
+    book, expect, result = run_case(book_copy, name, command)
+    expected_answer(book, expect, result, command)
 
 
 def output_texts(book: Path) -> list[str]:
