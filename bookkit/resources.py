@@ -80,6 +80,50 @@ def vet_path(root: Path, src: str, base_dir: str, what: str, missing: str) -> Re
     return None
 
 
+def stylesheet_urls(text: str) -> list[tuple[str, int, int]]:
+    """(url, line, column) of every `url(…)` and `@import "…"` in a stylesheet."""
+    import tinycss2  # WeasyPrint's CSS parser
+
+    def walk(tokens):
+        for token in tokens:
+            yield token
+            for inner in (getattr(token, "content", None), getattr(token, "arguments", None)):
+                if isinstance(inner, list):
+                    yield from walk(inner)
+
+    found, after_import = [], False
+    for token in walk(tinycss2.parse_component_value_list(text, skip_comments=True)):
+        if token.type == "url":
+            found.append((token.value, token.source_line, token.source_column))
+        elif token.type == "function" and token.lower_name in ("url", "src"):
+            found += [(arg.value, token.source_line, token.source_column) for arg in token.arguments if arg.type == "string"]
+        elif token.type == "string" and after_import:
+            found.append((token.value, token.source_line, token.source_column))
+        if token.type != "whitespace":
+            after_import = token.type == "at-keyword" and token.lower_value == "import"
+    return found
+
+
+def vet_stylesheet(root: Path, text: str) -> list[tuple[int, int, str, str]]:
+    """(line, column, code, message) for each resource a book's stylesheet cannot load.
+
+    WeasyPrint reads a book's stylesheets with the book folder as base URL, so their
+    paths are relative to the book folder; inline `data:` URLs and `#fragment`
+    references open no file and pass.
+    """
+    out = []
+    for url, line, column in stylesheet_urls(text):
+        if not url or url.startswith("#") or url.lower().startswith("data:"):
+            continue
+        path = url.split("#")[0].split("?")[0]
+        refused = vet_path(root, path, "", "stylesheet resource", "L001")
+        if refused and refused[0] == "L001":
+            refused = ("L001", f"file '{book_relative(path, '')}' not found")
+        if refused:
+            out.append((line, column, *refused))
+    return out
+
+
 def image_kind(path: Path) -> str | None:
     """'PNG', 'JPEG', 'GIF', 'WebP' or 'SVG' from the file's first bytes; None if none of them."""
     with path.open("rb") as fh:
@@ -101,6 +145,25 @@ def vet_image(root: Path, src: str, chapter_dir: str) -> Refusal | None:
     if refused:
         return refused
     rel = book_relative(src, chapter_dir)
-    if image_kind(root / rel) is None:
+    kind = image_kind(root / rel)
+    if kind is None:
         return "L006", f"image '{rel}' is not a PNG, JPEG, GIF, WebP or SVG file"
+    if kind == "SVG":
+        return _vet_svg_references(root, rel)
+    return None
+
+
+_SVG_REFERENCE = re.compile(r"""(?:\bhref|\bsrc)\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]*)""", re.IGNORECASE)
+
+
+def _vet_svg_references(root: Path, rel: str) -> Refusal | None:
+    """An SVG may itself name files and URLs; each passes the gate from the SVG's folder."""
+    text = (root / rel).read_bytes().decode("utf-8", "replace")
+    for match in _SVG_REFERENCE.finditer(text):
+        target = (match.group(1) or match.group(2) or "").strip()
+        if not target or target.startswith("#") or target.lower().startswith("data:"):
+            continue
+        refused = vet_path(root, target.split("#")[0], posixpath.dirname(rel), "resource", "missing")
+        if refused and refused[0] != "missing":
+            return refused[0], f"in image '{rel}': {refused[1]}"
     return None

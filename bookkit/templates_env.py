@@ -26,13 +26,15 @@ from types import TracebackType
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from .diagnostics import BookError, Diagnostic, error
-from .resources import book_relative, vet_path
+from .diagnostics import BookError, Diagnostic, error, warning
+from .resources import book_relative, vet_path, vet_stylesheet
 
 PACKAGE_TEMPLATES = resources.files("bookkit") / "templates"
 PACKAGE_STYLES = resources.files("bookkit") / "styles"
 TEMPLATE_DIR = "templates"
 STYLE_DIR = "styles"
+#: Files in a book's templates/ that are Jinja2 templates (parsed when the book loads).
+TEMPLATE_SUFFIXES = (".html", ".xhtml", ".xml", ".j2")
 
 
 class _Refused(jinja2.TemplateError):
@@ -133,7 +135,8 @@ def _book_failure(env: _Environment, exc: BaseException, tb: TracebackType | Non
 
 
 def vet_book_files(book_root: Path) -> list[Diagnostic]:
-    """The gate over the book's `styles/` and `templates/`, and a parse of each template.
+    """The gate over the book's `styles/` (the files and what they load) and `templates/`
+    (the files, and a parse of each).
 
     Run when the book is loaded, so `check` and every build refuse the same files.
     """
@@ -156,7 +159,12 @@ def vet_book_files(book_root: Path) -> list[Diagnostic]:
             refused = vet_path(root, rel, "", what, "missing")
             if refused and refused[0] != "missing":
                 diags.append(error(rel, None, *refused))
-            elif refused is None and folder == TEMPLATE_DIR and not path.name.startswith("."):
+            elif refused is None and folder == STYLE_DIR and path.suffix.lower() == ".css":
+                text = path.read_text(encoding="utf-8", errors="replace")
+                for line, column, code, message in vet_stylesheet(root, text):
+                    report = warning if code == "L001" else error  # a missing file is skipped, as a browser does
+                    diags.append(report(rel, line, code, message, column))
+            elif refused is None and folder == TEMPLATE_DIR and path.suffix.lower() in TEMPLATE_SUFFIXES:
                 env = env or environment(root)
                 try:
                     env.get_template(path.relative_to(base).as_posix())

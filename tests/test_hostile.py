@@ -118,12 +118,23 @@ def test_title_with_markup_characters_prints_literally_and_is_escaped_once(book_
     assert ">Fish &amp; &lt;Chips&gt;</dc:title>" in opf and "&amp;amp;" not in opf
 
 
-def test_stylesheet_references_outside_the_book_are_not_loaded(book_copy):
-    book, _, result = run_case(book_copy, "hostile-stylesheet")
-    assert result.code == 0, result.err
-    data = (book / "dist" / "a-tiny-book.pdf").read_bytes()
-    assert b"root:x:0:0" not in data
-    assert "book: warning[L004]" in result.err and "'file:///etc/passwd' was not loaded" in result.err
+def test_weasyprint_fetcher_applies_the_same_gate(tmp_path):
+    """The loader refuses every reference it can see; the fetcher is the backstop for
+    whatever WeasyPrint asks for anyway (through the same is_inside)."""
+    from bookkit.render.fetch import SafeFetcher
+
+    book = tmp_path / "book"
+    (book / "images").mkdir(parents=True)
+    (book / "images" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "secret.txt").write_text("LEAKED-SECRET", encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", book / "images" / "link.png")
+    fetcher = SafeFetcher(book)
+    assert fetcher.fetch((book / "images" / "ok.png").as_uri()).read() == b"\x89PNG\r\n\x1a\n"
+    for url in ((tmp_path / "secret.txt").as_uri(), (book / "images" / "link.png").as_uri(),
+                (book / ".." / "secret.txt").as_uri(), "http://example.invalid/x.png", "file:///etc/passwd"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert [d.code for d in fetcher.diagnostics] == ["L004", "L004", "L004", "L005", "L004"]
 
 
 # Large inputs, generated here rather than committed. Each run goes through the real
