@@ -14,7 +14,7 @@ from .bibliography import Bibliography, load_bibliography
 from .config import CONFIG_FILE, Config, load_config
 from .diagnostics import BookError, Diagnostic, error
 from .resources import book_relative, vet_path
-from .templates_env import vet_book_files
+from .templates_env import vet_book_files, vet_written_dirs
 
 CHAPTER_DIR = "chapters"
 #: Chapters larger than this are refused before pandoc sees them. A long chapter is
@@ -89,6 +89,9 @@ def load_book(root: Path, strict: bool = False, keep_going: bool = False) -> Boo
     Only a book.yaml that cannot be read at all still raises.
     """
     root = root.resolve()
+    written = vet_written_dirs(root)
+    if written:
+        raise BookError(written)  # even for `check`, which would fill the cache
     config, diags = load_config(root, strict=strict)
     chapters: list[Chapter] = []
     bib = None

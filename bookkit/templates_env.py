@@ -27,7 +27,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .diagnostics import BookError, Diagnostic, error, warning
-from .resources import book_relative, vet_path, vet_stylesheet
+from .resources import book_relative, is_inside, vet_path, vet_stylesheet
 
 PACKAGE_TEMPLATES = resources.files("bookkit") / "templates"
 PACKAGE_STYLES = resources.files("bookkit") / "styles"
@@ -35,6 +35,8 @@ TEMPLATE_DIR = "templates"
 STYLE_DIR = "styles"
 #: Files in a book's templates/ that are Jinja2 templates (parsed when the book loads).
 TEMPLATE_SUFFIXES = (".html", ".xhtml", ".xml", ".j2")
+#: Folders of the book the build writes to: the cache and the default output folder.
+WRITTEN_DIRS = (".cache", "dist")
 
 
 class _Refused(jinja2.TemplateError):
@@ -173,6 +175,15 @@ def vet_book_files(book_root: Path) -> list[Diagnostic]:
                 except UnicodeDecodeError:
                     diags.append(error(rel, None, "T002", "template is not valid UTF-8 text"))
     return diags
+
+
+def vet_written_dirs(book_root: Path) -> list[Diagnostic]:
+    """`.cache/` and `dist/` must not be links out of the book: the build writes there
+    (and WeasyPrint may read figures back from the cache)."""
+    root = book_root.resolve()
+    return [error(folder, None, "L004", f"'{folder}' is a link to a folder outside the book folder; "
+                                        "the build writes only inside the book: remove the link")
+            for folder in WRITTEN_DIRS if (root / folder).is_symlink() and not is_inside(root / folder, root)]
 
 
 def style_path(book_root: Path, name: str) -> Path:

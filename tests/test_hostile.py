@@ -48,6 +48,7 @@ def expected_answer(book: Path, expect: dict, result, command: str) -> None:
     if expect["code"] == 0 and not expect["stderr"]:
         assert "warning[" not in result.err
     assert "LEAKED-SECRET" not in result.err + result.out
+    assert sorted(p.name for p in book.parent.iterdir()) == sorted([book.name, *(expect.get("outside") or {})])
     if expect.get("no_output") and command != "check":
         assert not written(book)
         assert "nothing was written" in result.err
