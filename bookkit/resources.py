@@ -44,13 +44,21 @@ def book_relative(src: str, base_dir: str) -> str:
 
 
 def is_inside(path: Path, root: Path) -> bool:
-    """True when `path`, with every symlink resolved, lies within `root`."""
-    resolved = path.resolve()
+    """True when `path`, with every symlink resolved, lies within `root`.
+
+    A path that cannot be resolved (a symlink loop, a NUL byte, a name too long)
+    is not inside: refusing is the safe answer.
+    """
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
     root = root.resolve()
     return resolved == root or root in resolved.parents
 
 
 def _shown(src: str) -> str:
+    src = src.replace("\x00", "\\0")
     return src if len(src) < 100 else src[:97] + "..."
 
 
@@ -71,12 +79,17 @@ def vet_path(root: Path, src: str, base_dir: str, what: str, missing: str) -> Re
     rel = book_relative(src, base_dir)
     if rel == ".." or rel.startswith("../"):
         return "L004", f"{what} '{shown}' points outside the book folder"
+    noun = what if what.endswith("file") else what + " file"
     path = root / rel
-    if not is_inside(path, root):
-        return "L004", f"{what} '{rel}' is a link to a file outside the book folder"
-    if not path.is_file():
-        noun = what if what.endswith("file") else what + " file"
-        return missing, f"{noun} '{rel}' not found"
+    try:
+        path.resolve()
+        if not is_inside(path, root):
+            return "L004", f"{what} '{_shown(rel)}' is a link to a file outside the book folder"
+        if not path.is_file():
+            return missing, f"{noun} '{_shown(rel)}' not found"
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL byte, a name too long
+        reason = "a symlink loop" if isinstance(exc, RuntimeError) else getattr(exc, "strerror", None) or str(exc)
+        return missing, f"{noun} '{_shown(rel)}' cannot be read ({reason.lower()})"
     return None
 
 
