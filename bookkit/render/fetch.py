@@ -27,8 +27,16 @@ class SafeFetcher(URLFetcher):
         self.book_root = book_root.resolve()
         self.diagnostics: list[Diagnostic] = []
 
+    def shown(self, url: str) -> str:
+        """A file in the book by its book-relative path, anything else as the URL it is."""
+        if urlparse(url).scheme.lower() == "file":
+            path = Path(unquote(urlparse(url).path))
+            if path.is_relative_to(self.book_root):
+                return path.relative_to(self.book_root).as_posix()
+        return url if len(url) < 120 else url[:117] + "..."
+
     def refuse(self, url: str, code: str, why: str) -> None:
-        shown = url if len(url) < 120 else url[:117] + "..."
+        shown = self.shown(url)
         self.diagnostics.append(warning("book", None, code, f"{why}: '{shown}' was not loaded"))
         raise ValueError(f"{why}: {shown}")
 
@@ -40,7 +48,8 @@ class SafeFetcher(URLFetcher):
             self.refuse(url, "L005", "remote resource refused")
         path = Path(unquote(urlparse(url).path))
         if not any(is_inside(path, root) for root in self.roots):
-            self.refuse(url, "L004", "resource outside the book directory refused")
-        if not path.is_file():
+            self.refuse(url, "L004", "resource outside the book folder refused")
+        try:
+            return URLFetcherResponse(path.as_uri(), body=path.read_bytes())
+        except (OSError, ValueError):
             self.refuse(url, "L001", "file not found")
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes())
