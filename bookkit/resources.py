@@ -73,7 +73,7 @@ def vet_path(root: Path, src: str, base_dir: str, what: str, missing: str) -> Re
         if src.lower().startswith("file:"):
             return "L004", f"{what} '{shown}' is a file: URL; name a file inside the book instead"
         return "L005", f"{what} '{shown}' is not a file in the book; remote and inline resources are refused (builds are offline)"
-    where = "the chapter" if base_dir else "the book folder"
+    where = f"{base_dir}/" if base_dir else "the book folder"
     if src.startswith(("/", "\\")) or "\\" in src or _DRIVE.match(src):
         return "L004", f"{what} '{shown}' is an absolute path; use a path relative to {where}, inside the book"
     rel = book_relative(src, base_dir)

@@ -62,7 +62,18 @@ class _BookLoader(jinja2.BaseLoader):
             raise _Refused(*refused, rel if not rel.startswith(("..", "/")) else TEMPLATE_DIR)
         path = self.root / rel
         mtime = path.stat().st_mtime
-        return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == mtime
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise _Refused("T002", "template is not valid UTF-8 text", rel) from None
+
+        def uptodate() -> bool:
+            try:
+                return path.stat().st_mtime == mtime
+            except OSError:
+                return False
+
+        return text, str(path), uptodate
 
 
 class _Template(jinja2.Template):
@@ -87,9 +98,13 @@ class _Environment(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.book_root = root
 
-    def _load_template(self, name, globals):  # noqa: A002 (Jinja2's signature)
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002 (Jinja2's signature)
+        """Our code asks without `parent`; an include, import or extends in a template asks
+        with one, and its failure is reported at that template's line by `_Template.render`."""
+        if parent is not None:
+            return super().get_template(name, parent, globals)
         try:
-            return super()._load_template(name, globals)
+            return super().get_template(name, parent, globals)
         except _Refused as exc:
             raise BookError([error(exc.rel, None, exc.code, str(exc))]) from None
         except jinja2.TemplateSyntaxError as exc:
@@ -116,8 +131,6 @@ def _book_failure(env: _Environment, exc: BaseException, tb: TracebackType | Non
     where: tuple[str, int | None] | None = None
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         where = (exc.filename, exc.lineno)
-    if isinstance(exc, _Refused):
-        where = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if Path(filename).parent == folder or folder in Path(filename).parents:
@@ -133,6 +146,8 @@ def _book_failure(env: _Environment, exc: BaseException, tb: TracebackType | Non
         return error(rel, line, exc.code, str(exc))
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return error(rel, line, "T002", f"template syntax error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return error(rel, line, "T003", f"template '{exc.name}' not found in templates/ or the packaged ones")
     return error(rel, line, "T003", f"template failed: {exc}")
 
 
@@ -172,8 +187,6 @@ def vet_book_files(book_root: Path) -> list[Diagnostic]:
                     env.get_template(path.relative_to(base).as_posix())
                 except BookError as exc:
                     diags.extend(exc.diagnostics)
-                except UnicodeDecodeError:
-                    diags.append(error(rel, None, "T002", "template is not valid UTF-8 text"))
     return diags
 
 
@@ -187,11 +200,9 @@ def vet_written_dirs(book_root: Path) -> list[Diagnostic]:
 
 
 def style_path(book_root: Path, name: str) -> Path:
-    """A stylesheet from the book's `styles/` if it has one, else the packaged default."""
+    """A stylesheet from the book's `styles/` if it has one the gate lets through, else the
+    packaged default. (A refused one is reported when the book loads; this never reads it.)"""
     rel = f"{STYLE_DIR}/{name}"
-    refused = vet_path(book_root, rel, "", "stylesheet", "missing")
-    if refused is None:
+    if vet_path(book_root, rel, "", "stylesheet", "missing") is None:
         return book_root / rel
-    if refused[0] != "missing":
-        raise BookError([error(rel, None, *refused)])
     return Path(str(PACKAGE_STYLES / name))
