@@ -74,8 +74,10 @@ def vet_path(root: Path, src: str, base_dir: str, what: str, missing: str) -> Re
             return "L004", f"{what} '{shown}' is a file: URL; name a file inside the book instead"
         return "L005", f"{what} '{shown}' is not a file in the book; remote and inline resources are refused (builds are offline)"
     where = f"{base_dir}/" if base_dir else "the book folder"
-    if src.startswith(("/", "\\")) or "\\" in src or _DRIVE.match(src):
+    if src.startswith(("/", "\\")) or _DRIVE.match(src):
         return "L004", f"{what} '{shown}' is an absolute path; use a path relative to {where}, inside the book"
+    if "\\" in src:
+        return "L004", f"{what} '{shown}' contains a backslash; write the path with '/', relative to {where}"
     rel = book_relative(src, base_dir)
     if rel == ".." or rel.startswith("../"):
         return "L004", f"{what} '{shown}' points outside the book folder"
