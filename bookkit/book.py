@@ -13,6 +13,8 @@ from pathlib import Path
 from .bibliography import Bibliography, load_bibliography
 from .config import CONFIG_FILE, Config, load_config
 from .diagnostics import BookError, Diagnostic, error
+from .resources import book_relative, vet_path
+from .templates_env import vet_book_files, vet_written_dirs
 
 CHAPTER_DIR = "chapters"
 #: Chapters larger than this are refused before pandoc sees them. A long chapter is
@@ -87,6 +89,9 @@ def load_book(root: Path, strict: bool = False, keep_going: bool = False) -> Boo
     Only a book.yaml that cannot be read at all still raises.
     """
     root = root.resolve()
+    written = vet_written_dirs(root)
+    if written:
+        raise BookError(written)  # even for `check`, which would fill the cache
     config, diags = load_config(root, strict=strict)
     chapters: list[Chapter] = []
     bib = None
@@ -99,6 +104,7 @@ def load_book(root: Path, strict: bool = False, keep_going: bool = False) -> Boo
             if chapter is not None:
                 chapters.append(chapter)
         _number_chapters(chapters)
+        diags.extend(vet_book_files(root))
         bib = load_bibliography(root, config.bibliography)
         diags.extend(bib.diagnostics)
     errors = [d for d in diags if d.is_error]
@@ -110,20 +116,37 @@ def load_book(root: Path, strict: bool = False, keep_going: bool = False) -> Boo
 
 
 def _chapter_paths(root: Path, config: Config) -> tuple[list[str], list[Diagnostic]]:
+    """Chapter files in reading order, each through the resource gate.
+
+    Listed chapters are relative to the book folder and refused at their line in
+    book.yaml; found chapters that are symlinks out of the book are refused at their
+    own path.
+    """
+    paths: list[str] = []
+    diags: list[Diagnostic] = []
     if config.chapters:
-        line = config.lines.get("chapters")
-        paths, diags = [], []
-        for rel in config.chapters:
-            if not (root / rel).is_file():
-                diags.append(error(CONFIG_FILE, line, "S003", f"chapter '{rel}' listed in book.yaml does not exist"))
+        for number, listed in enumerate(config.chapters):
+            line = config.lines.get(f"chapters.{number}", config.lines.get("chapters"))
+            refused = vet_path(root, listed, "", "chapter", "S003")
+            if refused and refused[0] == "S003":
+                refused = ("S003", f"chapter '{book_relative(listed, '')}' listed in book.yaml does not exist")
+            if refused:
+                diags.append(error(CONFIG_FILE, line, *refused))
             else:
-                paths.append(Path(rel).as_posix())
+                paths.append(book_relative(listed, ""))
         return paths, diags
     folder = root / CHAPTER_DIR
     found = sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []
+    for path in found:
+        rel = f"{CHAPTER_DIR}/{path.name}"
+        refused = vet_path(root, rel, "", "chapter", "S005")
+        if refused:
+            diags.append(error(rel, None, *refused))
+        else:
+            paths.append(rel)
     if not found:
-        return [], [error(CHAPTER_DIR, None, "S005", "no chapter files found")]
-    return [p.relative_to(root).as_posix() for p in found], []
+        diags.append(error(CHAPTER_DIR, None, "S005", "no chapter files found"))
+    return paths, diags
 
 
 def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, list[Diagnostic]]:

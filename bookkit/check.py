@@ -128,7 +128,7 @@ def timeline_rules(book: Book, chapter: Chapter) -> list[Diagnostic]:
             out.append(error(chapter.path, number, "L002", 'timeline block needs alt text (alt="…")'))
         src = attrs.get("src")
         if not src:
-            out.append(error(chapter.path, number, "D001", 'timeline block needs a src="data/….yaml" attribute'))
+            out.append(error(chapter.path, number, "D001", 'timeline block needs a src="../data/….yaml" attribute'))
             continue
         try:
             load_timeline(book.root, src, chapter.path, number)

@@ -408,9 +408,17 @@ def cmd_cover(args, book_root: Path, console: Console) -> int:
 
 
 def cmd_clean(args, book_root: Path, console: Console) -> int:
+    from .templates_env import vet_written_dirs
+
+    refused = vet_written_dirs(book_root)  # never remove what a link out of the book points at
+    if refused:
+        raise BookError(refused)
     out = _out_dir(args, book_root)
     for target in (out, book_root / ".cache"):
-        if target.is_dir():
+        if target.is_symlink():
+            target.unlink()  # a link inside the book: remove the link, not its target
+            console.step(f"removed {_show(target, book_root)}")
+        elif target.is_dir():
             shutil.rmtree(target)
             console.step(f"removed {_show(target, book_root)}")
     return EXIT_OK

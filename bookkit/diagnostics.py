@@ -51,6 +51,10 @@ CODES: dict[str, str] = {
     "Y004": "required key missing from book.yaml",
     # data files and figures
     "D001": "data file is missing or invalid",
+    # templates
+    "T001": "template tried to reach Python internals",
+    "T002": "template syntax error",
+    "T003": "template failed while rendering",
     # rendering
     "R001": "footnote moved to a later page than its call",
     "R002": "character without a glyph in any font",

@@ -134,12 +134,11 @@ def _expand_timelines(blocks: list, book: Book, chapter, cache: Cache, env, imag
         line = _line_of(chapter.text, ".timeline")
         src = attrs.get("src")
         if not src:
-            raise BookError([error(chapter.path, line, "D001", "timeline block needs a src=\"data/….yaml\" attribute")])
+            raise BookError([error(chapter.path, line, "D001", "timeline block needs a src=\"../data/….yaml\" attribute")])
         alt = attrs.get("alt", "").strip()
         if not alt:
             raise BookError([error(chapter.path, line, "L002", "timeline block needs alt text (alt=\"…\")")])
-        rel = posixpath.normpath(posixpath.join(posixpath.dirname(chapter.path), src)) if not src.startswith(("/", "data/")) else src
-        timeline = load_timeline(book.root, rel, chapter.path, line)
+        timeline = load_timeline(book.root, src, chapter.path, line)
         svg = render_svg(timeline, alt, env)
         name = f"timeline-{digest(svg)[:16]}.svg"
         path = cache.root / FIGURE_DIR / name

@@ -2,9 +2,12 @@
 
 A chapter asks for one with a fenced div::
 
-    ::: {.timeline src="data/timeline.yaml" alt="What the figure shows"}
+    ::: {.timeline src="../data/timeline.yaml" alt="What the figure shows"}
     Caption text.
     :::
+
+`src` is relative to the chapter file, like an image's path, and goes through the
+resource gate (bookkit/resources.py) before it is read.
 
 The SVG comes from a Jinja2 template, so a book may restyle it by shipping its own
 `templates/timeline.svg.j2`.
@@ -12,6 +15,7 @@ The SVG comes from a Jinja2 template, so a book may restyle it by shipping its o
 
 from __future__ import annotations
 
+import posixpath
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import BookError, Diagnostic, error
+from .resources import book_relative, vet_path
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,17 @@ class Timeline:
     events: tuple[Event, ...]
 
 
-def load_timeline(root: Path, rel: str, cited_from: str, line: int | None) -> Timeline:
-    """Read and validate a timeline data file; problems point at the data file."""
+def load_timeline(root: Path, src: str, chapter_path: str, line: int | None) -> Timeline:
+    """Read and validate the timeline data file `src` as the chapter `chapter_path` names it.
+
+    A refused or missing file is reported at the chapter's line; problems inside the
+    data point at the data file.
+    """
+    refused = vet_path(root, src, posixpath.dirname(chapter_path), "timeline data file", "D001")
+    if refused:
+        raise BookError([error(chapter_path, line, *refused)])
+    rel = book_relative(src, posixpath.dirname(chapter_path))
     path = root / rel
-    if not path.is_file():
-        raise BookError([error(cited_from, line, "D001", f"timeline data file '{rel}' not found")])
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

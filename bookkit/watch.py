@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlparse
 from .background import BackgroundPdf
 from .cache import Cache
 from .diagnostics import BookError, Diagnostic
-from .render.fetch import is_inside
+from .resources import is_inside
 from .templates_env import PACKAGE_STYLES, PACKAGE_TEMPLATES, book_stylesheet, style_path
 
 HOST = "127.0.0.1"
@@ -147,7 +147,7 @@ def make_handler(root: Path, state: State) -> type[BaseHTTPRequestHandler]:
                 return self.send(200, kind, read())
             target = root / path.lstrip("/")
             kind = SERVED_TYPES.get(target.suffix.lower())
-            if kind and is_inside(target, [root]) and target.is_file():
+            if kind and is_inside(target, root) and target.is_file():
                 return self.send(200, kind, target.read_bytes())
             return self.send(404, "text/plain", b"not found")
 

@@ -39,7 +39,7 @@ EXPECTED = {
         "chapters/01-one.md:13: error[L002]: timeline block needs alt text (alt=\"…\")",
     ],
     "structure": [
-        "book.yaml:4: error[S003]: chapter 'chapters/04-gone.md' listed in book.yaml does not exist",
+        "book.yaml:8: error[S003]: chapter 'chapters/04-gone.md' listed in book.yaml does not exist",
         "chapters/01-one.md:5:1: warning[S002]: heading level 4 follows level 1; use level 2",
         "chapters/02-untitled.md:1: error[S001]: chapter does not open with a level-1 title ('# Title')",
         "chapters/03-empty.md:1: error[S004]: chapter is empty",

