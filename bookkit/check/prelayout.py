@@ -33,10 +33,15 @@ def math_rules(chapter: Chapter, sites: list[Site], cache: Cache | None) -> list
     formulas = [s for s in sites if s.kind == "math"]
     if not formulas:
         return []
-    failed = _unconvertible(tuple(sorted({s.node["c"][1] for s in formulas})), cache)
-    return [warning(chapter.path, s.line, "R003", f"Could not convert TeX math {_short(s.node['c'][1])}, "
-                                                  f"rendering as TeX: {failed[s.node['c'][1]]}", s.column)
-            for s in formulas if s.node["c"][1] in failed]
+    failed = _unconvertible(tuple(sorted({(s.node["c"][0]["t"], s.node["c"][1]) for s in formulas})), cache)
+    out = []
+    for site in formulas:
+        tex = site.node["c"][1]
+        if tex in failed:
+            why = f": {failed[tex]}" if failed[tex] else ""
+            out.append(warning(chapter.path, site.line, "R003",
+                               f"Could not convert TeX math {_short(tex)}, rendering as TeX{why}", site.column))
+    return out
 
 
 def _short(tex: str) -> str:
@@ -44,30 +49,32 @@ def _short(tex: str) -> str:
     return flat if len(flat) <= 80 else flat[:77] + "..."
 
 
-def _unconvertible(texs: tuple[str, ...], cache: Cache | None) -> dict[str, str]:
-    """{tex: pandoc's reason} for the formulas among `texs` the HTML writer cannot convert."""
+def _unconvertible(formulas: tuple[tuple[str, str], ...], cache: Cache | None) -> dict[str, str]:
+    """{tex: pandoc's reason} for the (math type, tex) formulas the HTML writer cannot convert."""
     from ..convert import pandoc_version, run_pandoc_stderr
 
-    key = digest("math-1", pandoc_version(), *texs)
+    key = digest("math-2", pandoc_version(), *(kind + "\n" + tex for kind, tex in formulas))
     stored = cache.get("math", key) if cache is not None else None
     if stored is not None:
         return json.loads(stored)
-    blocks = [{"t": "Para", "c": [{"t": "Math", "c": [{"t": "InlineMath"}, tex]}]} for tex in texs]
+    blocks = [{"t": "Para", "c": [{"t": "Math", "c": [{"t": kind}, tex]}]} for kind, tex in formulas]
     doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
     stderr = run_pandoc_stderr(["-f", "json", "-t", "html5", "--sandbox"], json.dumps(doc).encode("utf-8"))
     failed: dict[str, str] = {}
-    remaining = list(texs)
+    remaining = [tex for _, tex in formulas]
     for entry in stderr.split("[WARNING] ")[1:]:
         match = MATH_WARNING.match(entry)
         if not match:
             continue
         head, _, rest = entry.partition(", rendering as TeX")
         tex = head.removeprefix("Could not convert TeX math ")
-        reason = [line.strip() for line in rest.splitlines()[3:] if line.strip()]
+        lines = [line.strip() for line in rest.splitlines()]
+        caret = next((i for i, line in enumerate(lines) if line == "^"), None)
+        reason = [line for line in lines[caret + 1:] if line] if caret is not None else []
         if tex not in remaining:
             continue
         remaining.remove(tex)
-        failed[tex] = reason[0] if reason else "pandoc cannot convert it"
+        failed[tex] = reason[0] if reason else ""
     if cache is not None:
         cache.put("math", key, json.dumps(failed).encode("utf-8"))
     return failed

@@ -14,6 +14,8 @@ same inputs; the cache only skips the layouts whose inputs did not change.
 
 from __future__ import annotations
 
+import html as htmlmod
+import re
 from dataclasses import dataclass, field
 
 from ..cache import Cache, atomic_write
@@ -42,6 +44,7 @@ class PlacedPart:
     blank_before: bool  # a blank verso goes before it so that it opens on a recto
     content: PartResult
     margins: PartResult | None = None  # folios and heads, for chapters
+    stand_ins: frozenset[str] = frozenset()  # ids linked to from this part but held by another
 
 
 @dataclass
@@ -108,7 +111,11 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     identifier = "bookkit-" + book.slug[:48]
     front_parts = [p for p in prepared.parts if p.kind == "front"]
     chapters = [p for p in prepared.parts if p.kind != "front"]
-    chapter_html = [book_html(prepared, "print", font_names, parts=[p], front=False) for p in chapters]
+    chapter_html, borrowed = [], []
+    for p in chapters:
+        html, found = with_stand_ins(book_html(prepared, "print", font_names, parts=[p], front=False))
+        chapter_html.append(html)
+        borrowed.append(found)
     front_html = number_paragraphs(book_html(prepared, "print", font_names, parts=front_parts, front=True))
     # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdfpost.py
     # points them at the chapters' pages) and the folios come from the CSS built in one_pass.
@@ -164,8 +171,8 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
         atomic_write(hint, str(gutter).encode())
 
     placed = [PlacedPart("front", None, 0, False, front)]
-    placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m)
-               for p, o, b, r, m in zip(chapters, offsets, blanks, contents, margins)]
+    placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m, s)
+               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed)]
     texts = {c.path: c.text for c in book.chapters}
     diags: list[Diagnostic] = []
     for part in placed:
@@ -176,6 +183,22 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     if errors:
         raise BookError(errors)
     return PartsLayout(placed, total, gutter, config.bleed, font_names, body_start, diags, stats)
+
+
+def with_stand_ins(html: str) -> tuple[str, frozenset[str]]:
+    """A chapter's HTML with an empty stand-in for each `#id` it links to that another part holds.
+
+    Each part is laid out alone, so WeasyPrint would drop a link to another chapter (and
+    warn "No anchor"); with a stand-in it keeps the link, and pdfpost.py points the name
+    at the page of the part that really holds the id.
+    """
+    held = set(re.findall(r'\sid="([^"]+)"', html))
+    wanted = sorted(set(re.findall(r'\shref="#([^"]+)"', html)) - held)
+    if not wanted:
+        return html, frozenset()
+    spans = "".join(f'<span id="{name}"></span>' for name in wanted)  # already escaped, as in the href
+    html = re.sub(r'(<section class="chapter[^>]*>)', lambda m: m.group(1) + spans, html, count=1)
+    return html, frozenset(htmlmod.unescape(name) for name in wanted)
 
 
 def _css_string(text: str) -> str:

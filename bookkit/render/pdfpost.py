@@ -57,9 +57,9 @@ def assembly_key(layout) -> str:
     from .. import __version__
     from ..cache import digest
 
-    parts = [[p.name, p.first_page, p.content.bookmarks, hashlib.sha256(p.content.pdf).hexdigest(),
+    parts = [[p.name, p.first_page, sorted(p.stand_ins), p.content.bookmarks, hashlib.sha256(p.content.pdf).hexdigest(),
               hashlib.sha256(p.margins.pdf).hexdigest() if p.margins else ""] for p in layout.parts]
-    return digest("assembled-1", __version__, pikepdf.__version__,
+    return digest("assembled-2", __version__, pikepdf.__version__,
                   json.dumps([parts, layout.pages, layout.body_start]))
 
 
@@ -90,7 +90,11 @@ def assemble(layout) -> bytes:
         content = pikepdf.open(io.BytesIO(part.content.pdf))
         margins = pikepdf.open(io.BytesIO(part.margins.pdf))
         opened += [content, margins]
-        dests.update(_destinations(content, part.first_page))
+        for name, dest in _destinations(content, part.first_page).items():
+            if str(name).lstrip("/") in part.stand_ins:
+                dests.setdefault(name, dest)  # the part that holds the id sets it, wherever it comes
+            else:
+                dests[name] = dest
         for page, overlay in zip(content.pages, margins.pages):
             base.pages.append(page)
             added = base.pages[-1]
