@@ -254,6 +254,14 @@ class _Walker:
         self.walk(content[1][1])
         self.cursor = max(after, self.cursor)
 
+    def _Table(self, node, content) -> None:
+        before = self.cursor  # a caption may stand above or below its table
+        self.walk(content[3:])
+        after = self.cursor
+        self.cursor = before
+        self.walk(content[1])
+        self.cursor = max(after, self.cursor)
+
     def _Header(self, node, content) -> None:
         words = [n["c"] for n in content[2] if isinstance(n, dict) and n.get("t") == "Str"]
         found = self.source.find(words[0], self.cursor) if words else self.source.find("#", self.cursor)
