@@ -24,8 +24,8 @@ from typing import Any, Iterator
 
 CODE, COMMENT, MATH = "code", "comment", "math"
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)]|#[.)]|\(?[a-zA-Z]{1,3}[.)])\s")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)]|#[.)]|\(?[a-zA-Z][.)]|\(?[ivxlcdmIVXLCDM]+[.)])\s")
 #: inline spans, left to right: comments, code spans, display math, inline math
 _INLINE = re.compile(
     r"(?P<comment><!--.*?-->)"
@@ -62,19 +62,19 @@ def _block_spans(text: str) -> list[Span]:
             offset += len(line)
             blank_before = False
             continue
-        indent = len(line) - len(line.lstrip(" \t").replace("\t", "    ")) if stripped else 0
-        indented = stripped and (line.startswith("\t") or line.startswith("    "))
-        needed = 8 if in_list else 4
-        if code_start is not None and (not stripped or (indented and indent >= needed)):
+        indent = _leading(line) if stripped else 0
+        indented = bool(stripped) and indent >= 4
+        needed = 8 if in_list else 4  # inside a list item, four spaces only continue the item
+        if code_start is not None and (not stripped or indent >= needed):
             pass  # the indented block goes on (blank lines inside it included)
         elif code_start is not None:
             spans.append(Span(code_start, offset, CODE))
             code_start = None
         if code_start is None and stripped:
-            match = _FENCE.match(line)
+            match = _FENCE.match(line) if indent < needed else None
             if match and not (match.group(1)[0] == "`" and "`" in line[match.end():]):
                 fence = (match.group(1)[0], len(match.group(1)), offset)
-            elif indented and blank_before and _leading(line) >= needed:
+            elif blank_before and indent >= needed:
                 code_start = offset
             elif _LIST_ITEM.match(line):
                 in_list = True

@@ -89,3 +89,18 @@ def test_math_warning_comes_from_check_and_every_build_at_its_line(book_copy):
         assert result.code == 0, result.err
         found = [line for line in result.err.splitlines() if "R003" in line]
         assert len(found) == 1 and found[0].startswith(where), (command, result.err)
+
+
+@pytest.mark.slow
+def test_stylesheet_warnings_come_from_check_and_pdf_at_their_line(book_copy):
+    book = book_copy("tiny")
+    (book / "styles").mkdir()
+    (book / "styles" / "book.css").write_text("p { colr: red; }\nh1 { margin: 1em 2em 3em 4em 5em; }\n",
+                                              encoding="utf-8")
+    expected = {"styles/book.css:1:5: warning[R004]: WeasyPrint: Ignored `colr: red`, unknown property.",
+                "styles/book.css:2:6: warning[R004]: WeasyPrint: Ignored `margin: 1em 2em 3em 4em 5em`, "
+                "Expected 1 to 4 tokens, got 5."}
+    for command in ("check", "pdf"):
+        result = run_cli(command, "--book", str(book))
+        assert result.code == 0, result.err
+        assert problems(result.err) == expected, (command, result.err)

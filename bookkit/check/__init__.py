@@ -17,12 +17,12 @@ from ..diagnostics import BookError, Diagnostic
 from ..locate import Source, sites
 from ..sanitize import sanitize
 from ..timeline import Timeline
-from .prelayout import MATH_WARNING, glyph_rules, math_rules
+from .prelayout import MATH_WARNING, glyph_rules, math_rules, stylesheet_messages, stylesheet_rules
 from .rules import (NOTE_WARNING, book_ids, heading_rules, image_rules, link_rules, note_definitions,
                     timeline_figure, timeline_rules, title_rule, uncited_entries, undefined_notes,
                     unknown_citations)
 
-__all__ = ["LAYOUT_ONLY", "MATH_WARNING", "check_book", "run_checks", "timelines"]
+__all__ = ["LAYOUT_ONLY", "MATH_WARNING", "check_book", "run_checks", "stylesheet_messages", "timelines"]
 
 #: Codes only a page layout can raise; `check` cannot know them and a build may add them.
 LAYOUT_ONLY: dict[str, str] = {
@@ -47,13 +47,14 @@ def run_checks(book: Book, asts: list[dict | None], pandoc_diags: list[Diagnosti
         diags.extend(title_rule(chapter, ast, placed))
         diags.extend(unknown_citations(book, chapter, placed))
         diags.extend(undefined_notes(chapter, placed, source))
-        diags.extend(image_rules(book, chapter, placed))
+        diags.extend(image_rules(book, chapter, placed, source))
         diags.extend(timeline_rules(book, chapter, placed))
         diags.extend(heading_rules(chapter, placed))
         diags.extend(link_rules(chapter, placed, ids))
         diags.extend(math_rules(chapter, placed, cache))
         diags.extend(glyph_rules(chapter, ast, source))
         diags.extend(sanitize(ast, chapter, fix=False))
+    diags.extend(stylesheet_rules(book.root))
     chapter_paths = {c.path for c in book.chapters}
     diags.extend(_place(d) for d in pandoc_diags if d.path not in chapter_paths)
     if asts and all(ast is not None for ast in asts):

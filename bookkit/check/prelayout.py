@@ -131,3 +131,69 @@ def glyph_rules(chapter: Chapter, ast: dict, source: Source) -> list[Diagnostic]
         out.append(error(chapter.path, line, "R002",
                          f"'{ch}' (U+{ord(ch):04X} {name}) has no glyph in any of the book's fonts", column))
     return out
+
+
+#: the stylesheets of a book's own that WeasyPrint reads for the PDF (styles/print.css replaces ours)
+BOOK_STYLESHEETS = ("styles/print.css", "styles/book.css")
+_CSS_POSITION = re.compile(r" at (?P<line>\d+):(?P<column>\d+)")
+
+
+def stylesheet_rules(root) -> list[Diagnostic]:
+    """R004: what WeasyPrint says while it reads the book's own stylesheets, at their line and column."""
+    out = []
+    for rel in BOOK_STYLESHEETS:
+        path = root / rel
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            out.append(warning(rel, None, "R004", f"stylesheet cannot be read: {exc}"))
+            continue
+        for message in css_messages(text):
+            where = _CSS_POSITION.search(message)
+            shown = "WeasyPrint: " + (message[:where.start()] + message[where.end():]).strip()
+            out.append(warning(rel, int(where["line"]), "R004", shown, int(where["column"])))
+    return out
+
+
+def stylesheet_messages(root) -> set[str]:
+    """The R004 messages a layout repeats, as `book:`, for the stylesheets `stylesheet_rules` reported."""
+    found = set()
+    for rel in BOOK_STYLESHEETS:
+        path = root / rel
+        try:
+            found |= {"WeasyPrint: " + m for m in css_messages(path.read_text(encoding="utf-8"))}
+        except (OSError, UnicodeDecodeError):
+            continue
+    return found
+
+
+@lru_cache(maxsize=16)
+def css_messages(text: str) -> tuple[str, ...]:
+    """WeasyPrint's warnings with a position (`… at LINE:COL, …`) for a stylesheet, read without fetching."""
+    import logging
+
+    from weasyprint import CSS, LOGGER
+
+    records: list[logging.LogRecord] = []
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    def refuse(url, *args, **kwargs):
+        raise ValueError("not fetched while checking")
+
+    handler = Handler(level=logging.WARNING)
+    propagate = LOGGER.propagate
+    LOGGER.addHandler(handler)
+    LOGGER.propagate = False
+    try:
+        CSS(string=text, url_fetcher=refuse)
+    except Exception:  # a stylesheet WeasyPrint cannot read at all fails the layout, which says why
+        pass
+    finally:
+        LOGGER.removeHandler(handler)
+        LOGGER.propagate = propagate
+    return tuple(m for m in (r.getMessage() for r in records) if _CSS_POSITION.search(m))

@@ -76,8 +76,12 @@ def note_definitions(chapter: Chapter, message: str, source: Source) -> Diagnost
     return error(chapter.path, line, "N003", f"note '[^{label}]' defined twice{first}", int(duplicate["column"]))
 
 
-def image_rules(book: Book, chapter: Chapter, sites: list[Site]) -> list[Diagnostic]:
-    """L002 (no alt text) and the resource gate (L001, L004–L006) for every Image pandoc read."""
+def image_rules(book: Book, chapter: Chapter, sites: list[Site], source: Source) -> list[Diagnostic]:
+    """L002 (no alt text) and the resource gate (L001, L004–L006) for every Image pandoc read.
+
+    A refused path is reported where it is written: for a reference-style image
+    (`![alt][ref]`), at the `[ref]: path` line that names the file.
+    """
     out = []
     folder = posixpath.dirname(chapter.path)
     for site in sites:
@@ -89,8 +93,19 @@ def image_rules(book: Book, chapter: Chapter, sites: list[Site]) -> list[Diagnos
             out.append(warning(chapter.path, site.line, "L002", f"image '{shown}' has no alt text", site.column))
         refused = vet_image(book.root, src, folder)
         if refused:
-            out.append(error(chapter.path, site.line, refused[0], refused[1], site.column))
+            line, column = _path_written(source, site, src)
+            out.append(error(chapter.path, line, refused[0], refused[1], column))
     return out
+
+
+def _path_written(source: Source, site: Site, src: str) -> tuple[int, int | None]:
+    """Where an image's path is written: on the image's own line, or in a reference definition."""
+    lines = source.text.split("\n")
+    if site.column is None or src in lines[site.line - 1] or not src:
+        return site.line, site.column
+    definition = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?" + re.escape(src), re.MULTILINE)
+    found = source.find_all(definition)
+    return source.position(found[0].start()) if found else (site.line, site.column)
 
 
 def _text(inlines: list) -> str:

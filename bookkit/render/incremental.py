@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..cache import Cache, atomic_write
+from ..check import stylesheet_messages
 from ..diagnostics import BookError, Diagnostic
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
@@ -175,8 +176,9 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
                for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed)]
     texts = {c.path: c.text for c in book.chapters}
     diags: list[Diagnostic] = []
+    known = stylesheet_messages(book.root)  # the checks reported these at the stylesheet's lines
     for part in placed:
-        diags += part.content.diagnostics
+        diags += [d for d in part.content.diagnostics if not (d.code == "R004" and d.message in known)]
         places = [NotePlace(*m) for m in part.content.moved]
         diags += moved_note_diagnostics(places, texts, part.first_page)
     errors = [d for d in diags if d.is_error]
