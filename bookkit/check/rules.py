@@ -105,7 +105,7 @@ def _path_written(source: Source, site: Site, src: str) -> tuple[int, int | None
         return site.line, site.column
     definition = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*<?" + re.escape(src), re.MULTILINE)
     found = source.find_all(definition)
-    return source.position(found[0].start()) if found else (site.line, site.column)
+    return source.position(found[0].end() - len(src)) if found else (site.line, site.column)
 
 
 def _text(inlines: list) -> str:
