@@ -159,7 +159,7 @@ def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, lis
 
 def _first_heading(text: str) -> tuple[str | None, int | None, tuple[str, ...]]:
     """The title the chapter opens with, as pandoc reads it: an ATX `# Title` or a setext
-    `Title` over a line of `=`, after any blank lines and HTML comments.
+    `Title` over a line of `=`, after any blank lines, HTML comments and a YAML metadata block.
 
     This runs before pandoc (chapter numbering needs the classes); the S001 rule in
     bookkit/check compares the answer with pandoc's AST, so the two cannot disagree silently.
@@ -170,6 +170,12 @@ def _first_heading(text: str) -> tuple[str | None, int | None, tuple[str, ...]]:
         line = lines[number]
         if not line.strip():
             number += 1
+            continue
+        if number == 0 and line.rstrip() == "---" and len(lines) > 1 and lines[1].strip():
+            end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+            if end is None:
+                return None, None, ()
+            number = end + 1  # a YAML metadata block: pandoc reads it as metadata, not text
             continue
         if line.lstrip().startswith("<!--"):
             rest = "\n".join(lines[number:])

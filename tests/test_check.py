@@ -138,6 +138,9 @@ def test_setext_title_is_a_title_and_a_paragraph_is_not(book_copy):
     first.write_text(text.replace("# The First Chapter", "The First Chapter {.unnumbered}\n================="),
                      encoding="utf-8")
     assert run_cli("check", "--strict", "--book", str(book)).code == 0
+    first.write_text("---\nkeywords: [small, books]\n---\n\n<!-- a comment\nover two lines -->\n" + text,
+                     encoding="utf-8")
+    assert run_cli("check", "--strict", "--book", str(book)).code == 0
     first.write_text(text.replace("# The First Chapter", "The First Chapter\nstill the first paragraph"),
                      encoding="utf-8")
     result = run_cli("check", "--book", str(book))
