@@ -80,6 +80,12 @@ def run_pandoc(args: list[str], data: bytes, source: str, cwd: Path | None = Non
     return proc.stdout, diags
 
 
+def run_pandoc_stderr(args: list[str], data: bytes) -> str:
+    """Run pandoc for what it says, not what it writes: its whole stderr, multi-line warnings intact."""
+    proc = subprocess.run([pandoc_binary(), *args, "-o", "-"], input=data, capture_output=True, timeout=600)
+    return proc.stderr.decode("utf-8", "replace")
+
+
 def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[Diagnostic]]:
     """Markdown → pandoc JSON AST with citations resolved into notes."""
     csl = csl_path(book.config.csl, book.root)

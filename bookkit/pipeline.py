@@ -7,19 +7,17 @@ chapters, appendices, bibliography) that every renderer takes as it is.
 from __future__ import annotations
 
 import posixpath
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .book import Book
 from .cache import Cache, atomic_write, digest
-from .check import run_checks
+from .check import run_checks, timelines
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
-from .diagnostics import BookError, Diagnostic, Report, error
-from .resources import vet_image
+from .diagnostics import Diagnostic, Report
 from .sanitize import sanitize
 from .templates_env import environment
-from .timeline import load_timeline, render_svg
+from .timeline import render_svg
 from .transforms import (cited_keys, count, figure, map_blocks, number_figures, resolve_images,
                          separate_note_calls, split_title, stringify)
 
@@ -47,12 +45,11 @@ class Prepared:
 
 
 def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jobs: int = 2) -> Prepared:
-    """Convert every chapter and run the checks; raise BookError on any error."""
+    """Convert every chapter and run the checks `check` runs; raise BookError on any error."""
     report = Report()
     report.extend(book.warnings)
     chapters, asts, pandoc_diags = convert_all(book, cache, jobs=jobs)
-    report.extend(pandoc_diags_filtered(pandoc_diags))
-    problems = run_checks(book, asts)
+    problems = run_checks(book, asts, pandoc_diags, cache)
     if draft:
         problems = [d if d.code != "C001" else Diagnostic(d.path, d.line, d.column, "warning", d.code, d.message) for d in problems]
     report.extend(problems)
@@ -64,7 +61,6 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     figure_number = 1
     for chapter, ast in zip(chapters, asts):
         report.extend(sanitize(ast, chapter))
-        _vet_images(book, chapter, ast)
         images += resolve_images(ast, posixpath.dirname(chapter.path))
         ast["blocks"] = _expand_timelines(ast["blocks"], book, chapter, cache, env, images)
         figure_number = number_figures(ast, figure_number)
@@ -105,40 +101,15 @@ def _add_html(parts: list[Converted], book: Book, cache: Cache, jobs: int) -> No
         list(pool.map(convert, parts))
 
 
-def pandoc_diags_filtered(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """pandoc's own warnings minus those our checks already report better (C001),
-    placed at the line and column pandoc names in its message (it reads the chapter as is)."""
-    out = []
-    for d in diags:
-        if "citation" in d.message.lower() and "not found" in d.message.lower():
-            continue
-        where = _PANDOC_POSITION.search(d.message)
-        if where and d.line is None:
-            message = (d.message[:where.start()] + d.message[where.end():]).strip()
-            d = Diagnostic(d.path, int(where["line"]), int(where["column"]), d.severity, d.code, message)
-        out.append(d)
-    return out
-
-
-_PANDOC_POSITION = re.compile(r"\s*\(?at line (?P<line>\d+) column (?P<column>\d+)\)?")
-
-
 def _expand_timelines(blocks: list, book: Book, chapter, cache: Cache, env, images: list[str]) -> list:
+    """Each `.timeline` div as a figure of its SVG, read by the same function the D001 rule runs."""
+    found = timelines(book, chapter, {"blocks": blocks})
+
     def replace(block):
-        if block.get("t") != "Div":
+        if id(block) not in found:
             return None
-        (ident, classes, attrs), content = block["c"]
-        if "timeline" not in classes:
-            return None
-        attrs = dict(attrs)
-        line = _line_of(chapter.text, ".timeline")
-        src = attrs.get("src")
-        if not src:
-            raise BookError([error(chapter.path, line, "D001", "timeline block needs a src=\"../data/….yaml\" attribute")])
-        alt = attrs.get("alt", "").strip()
-        if not alt:
-            raise BookError([error(chapter.path, line, "L002", "timeline block needs alt text (alt=\"…\")")])
-        timeline = load_timeline(book.root, src, chapter.path, line)
+        (ident, _, _), content = block["c"]
+        timeline, alt = found[id(block)]
         svg = render_svg(timeline, alt, env)
         name = f"timeline-{digest(svg)[:16]}.svg"
         path = cache.root / FIGURE_DIR / name
@@ -153,25 +124,3 @@ def _expand_timelines(blocks: list, book: Book, chapter, cache: Cache, env, imag
         return [figure(ident or "chronology-figure", fig_src, alt, caption, ["timeline"])]
 
     return map_blocks(blocks, replace)
-
-
-def _vet_images(book: Book, chapter, ast: dict) -> None:
-    """The image gate over pandoc's reading (reference-style images too), before any renderer."""
-    from .transforms import iter_nodes
-
-    problems = []
-    for node in iter_nodes(ast):
-        if node["t"] == "Image":
-            src = node["c"][2][0]
-            refused = vet_image(book.root, src, posixpath.dirname(chapter.path))
-            if refused:
-                problems.append(error(chapter.path, _line_of(chapter.text, src), *refused))
-    if problems:
-        raise BookError(problems)
-
-
-def _line_of(text: str, needle: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return number
-    return None

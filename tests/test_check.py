@@ -52,6 +52,14 @@ EXPECTED = {
         "book.yaml:5: error[Y003]: bad value for 'trim': unknown value '6x8in'; allowed: 5x8in, 5.25x8in, "
         "5.5x8.5in, 6x9in, 6.14x9.21in, 7x10in, 8.5x11in, a5, royal",
     ],
+    # every bogus mark is inside indented code, a comment, a raw block, math or inline code, or is a
+    # real note or citation in a setext heading: only the same marks written as text are reported
+    "hidden": [
+        "chapters/01-one.md:25:43: error[N001]: note '[^nope]' is used but never defined",
+        "chapters/01-one.md:25:56: error[C001]: unknown citation key 'ghost2020' (did you mean 'doe2020'?)",
+        "chapters/01-one.md:25:76: error[L003]: link to '#nowhere', which no heading or block has",
+        "chapters/01-one.md:27:1: error[L001]: image file 'chapters/y.png' not found",
+    ],
     "yaml": [
         "book.yaml:3:7: error[Y001]: the '[' that opens this value is never closed with ']'; close it, or, "
         "if the '[' is part of the text, put the value in quotes: lang: \"[en-US\"",
@@ -103,9 +111,67 @@ def test_unknown_key_is_an_error_under_strict(book_copy):
     book = book_copy("check-config")
     result = run_cli("check", "--strict", "--book", str(book))
     assert "book.yaml:3: error[Y002]: unknown key 'colour'" in problems(result.err)
+    assert result.code == 1
 
 
 def test_clean_fixture_book_has_no_problems(book_copy):
     result = run_cli("check", "--strict", "--book", str(book_copy("tiny")))
     assert result.code == 0, result.err
     assert problems(result.err) == []
+
+
+def test_hidden_marks_alone_give_no_problem(book_copy):
+    """The check-hidden chapter without its last real mistakes: nothing in code, comments, raw or math counts."""
+    book = book_copy("check-hidden")
+    chapter = book / "chapters" / "01-one.md"
+    text = chapter.read_text(encoding="utf-8")
+    start = text.index("Now real mistakes")
+    chapter.write_text(text[:start] + text[text.index("[^1]: The real note."):], encoding="utf-8")
+    result = run_cli("check", "--strict", "--book", str(book))
+    assert problems(result.err) == [], result.err
+    assert result.code == 0
+
+
+def test_setext_title_is_a_title_and_a_paragraph_is_not(book_copy):
+    book = book_copy("tiny")
+    first = book / "chapters" / "01-first.md"
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace("# The First Chapter", "The First Chapter {.unnumbered}\n================="),
+                     encoding="utf-8")
+    assert run_cli("check", "--strict", "--book", str(book)).code == 0
+    first.write_text("---\nkeywords: [small, books]\n---\n\n<!-- a comment\nover two lines -->\n" + text,
+                     encoding="utf-8")
+    assert run_cli("check", "--strict", "--book", str(book)).code == 0
+    first.write_text(text.replace("# The First Chapter", "The First Chapter\nstill the first paragraph"),
+                     encoding="utf-8")
+    result = run_cli("check", "--book", str(book))
+    assert problems(result.err) == [
+        "chapters/01-first.md:1: error[S001]: chapter does not open with a level-1 title ('# Title')"]
+    assert result.code == 1
+
+
+def test_math_that_cannot_be_converted_is_a_warning_at_its_formula(book_copy):
+    book = book_copy("tiny")
+    second = book / "chapters" / "02-second.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\nFine $x^2$, bad $\\badcommand{x}$.\n"
+                      "\n    $\\badcommand{x}$ in code is text.\n", encoding="utf-8")
+    line = second.read_text(encoding="utf-8").splitlines().index("Fine $x^2$, bad $\\badcommand{x}$.") + 1
+    result = run_cli("check", "--book", str(book))
+    assert problems(result.err) == [
+        f"chapters/02-second.md:{line}:17: warning[R003]: Could not convert TeX math \\badcommand{{x}}, "
+        "rendering as TeX: unexpected control sequence \\badcommand"], result.err
+    assert result.code == 0
+    assert run_cli("check", "--strict", "--book", str(book)).code == 1
+
+
+def test_a_character_no_font_has_is_an_error_at_its_place(book_copy):
+    book = book_copy("tiny")
+    second = book / "chapters" / "02-second.md"
+    second.write_text(second.read_text(encoding="utf-8") + "\nA sign: \U0001F6F8 here.\n<!-- \U0001F6F9 -->\n",
+                      encoding="utf-8")
+    line = second.read_text(encoding="utf-8").splitlines().index("A sign: \U0001F6F8 here.") + 1
+    result = run_cli("check", "--book", str(book))
+    assert problems(result.err) == [
+        f"chapters/02-second.md:{line}:9: error[R002]: '\U0001F6F8' (U+1F6F8 FLYING SAUCER) has no glyph in "
+        "any of the book's fonts"], result.err
+    assert result.code == 1

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..cache import Cache, atomic_write, digest
+from ..check import MATH_WARNING
 from ..convert import pandoc_version, run_pandoc
 from ..diagnostics import Diagnostic
 from ..fonts import Face, cjk_face, font_face_css, text_face_subset, text_faces
@@ -181,6 +182,8 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
         diags: list[Diagnostic] = []
         if data is None:
             _, diags = run_pandoc(args, source, "book", cwd=book.root)
+            # every formula pandoc cannot convert was reported at its line by the checks (R003)
+            diags = [d for d in diags if not MATH_WARNING.match(d.message)]
             data = with_variant_class((tmpdir / "book.epub").read_bytes())
             if not diags:  # a build with warnings runs pandoc again, so it says them again
                 cache.put("epub", key, data)

@@ -14,10 +14,12 @@ same inputs; the cache only skips the layouts whose inputs did not change.
 
 from __future__ import annotations
 
+import html as htmlmod
 import re
 from dataclasses import dataclass, field
 
 from ..cache import Cache, atomic_write
+from ..check import stylesheet_messages
 from ..diagnostics import BookError, Diagnostic
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
@@ -27,7 +29,6 @@ from .html import book_html
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
 from .pdf import NOTE_PASSES, first_gutter, kdp_gutter, page_css
-from .pdfpost import XREF_PREFIX
 
 
 #: file in the cache folder holding the gutter of the last print build
@@ -44,6 +45,7 @@ class PlacedPart:
     blank_before: bool  # a blank verso goes before it so that it opens on a recto
     content: PartResult
     margins: PartResult | None = None  # folios and heads, for chapters
+    stand_ins: frozenset[str] = frozenset()  # ids linked to from this part but held by another
 
 
 @dataclass
@@ -110,13 +112,17 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     identifier = "bookkit-" + book.slug[:48]
     front_parts = [p for p in prepared.parts if p.kind == "front"]
     chapters = [p for p in prepared.parts if p.kind != "front"]
-    chapter_html = [link_across_parts(book_html(prepared, "print", font_names, parts=[p], front=False))
-                    for p in chapters]
+    chapter_html, borrowed = [], []
+    for p in chapters:
+        html, found = with_stand_ins(book_html(prepared, "print", font_names, parts=[p], front=False))
+        chapter_html.append(html)
+        borrowed.append(found)
     front_html = number_paragraphs(book_html(prepared, "print", font_names, parts=front_parts, front=True))
     # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdfpost.py
     # points them at the chapters' pages) and the folios come from the CSS built in one_pass.
     stand_ins = "".join(f'<span id="{p.slug}"></span>' for p in chapters)
-    front_html = link_across_parts(front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1))
+    front_html, front_borrowed = with_stand_ins(
+        front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1))
     stats = LayoutStats()
 
     def spec(name, html, extra, passes, sources):
@@ -166,13 +172,14 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     if cache.enabled and early != gutter:
         atomic_write(hint, str(gutter).encode())
 
-    placed = [PlacedPart("front", None, 0, False, front)]
-    placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m)
-               for p, o, b, r, m in zip(chapters, offsets, blanks, contents, margins)]
+    placed = [PlacedPart("front", None, 0, False, front, None, front_borrowed)]
+    placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m, s)
+               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed)]
     texts = {c.path: c.text for c in book.chapters}
     diags: list[Diagnostic] = []
+    known = stylesheet_messages(book.root)  # the checks reported these at the stylesheet's lines
     for part in placed:
-        diags += part.content.diagnostics
+        diags += [d for d in part.content.diagnostics if not (d.code == "R004" and d.message in known)]
         places = [NotePlace(*m) for m in part.content.moved]
         diags += moved_note_diagnostics(places, texts, part.first_page)
     errors = [d for d in diags if d.is_error]
@@ -181,26 +188,20 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     return PartsLayout(placed, total, gutter, config.bleed, font_names, body_start, diags, stats)
 
 
-def link_across_parts(html_text: str) -> str:
-    """Point a part's links to ids held by other parts at stand-in anchors in this part.
+def with_stand_ins(html: str) -> tuple[str, frozenset[str]]:
+    """A chapter's HTML with an empty stand-in for each `#id` it links to that another part holds.
 
-    Each part is its own WeasyPrint document, which drops (and warns about) a link to an
-    id it does not hold, such as a link from one chapter to another. The link is renamed
-    to `XREF_PREFIX + id`, an empty span with that id goes at the end of the chapter's
-    header (an empty inline takes no room), and `pdfpost.assemble` points the stand-in's
-    destination at the page of the real id.
+    Each part is laid out alone, so WeasyPrint would drop a link to another chapter (and
+    warn "No anchor"); with a stand-in it keeps the link, and pdfpost.py points the name
+    at the page of the part that really holds the id.
     """
-    held = set(re.findall(r'\sid="([^"]+)"', html_text))
-    elsewhere = set(re.findall(r'\shref="#([^"]+)"', html_text)) - held
-    if not elsewhere:
-        return html_text
-    html_text = re.sub(r'(\shref="#)([^"]+)"',
-                       lambda m: f'{m.group(1)}{XREF_PREFIX if m.group(2) in elsewhere else ""}{m.group(2)}"',
-                       html_text)
-    stand_ins = "".join(f'<span id="{XREF_PREFIX}{name}"></span>' for name in sorted(elsewhere))
-    at = html_text.find("</header>")
-    at = at if at >= 0 else html_text.rfind("</body>")
-    return html_text[:at] + stand_ins + html_text[at:]
+    held = set(re.findall(r'\sid="([^"]+)"', html))
+    wanted = sorted(set(re.findall(r'\shref="#([^"]+)"', html)) - held)
+    if not wanted:
+        return html, frozenset()
+    spans = "".join(f'<span id="{name}"></span>' for name in wanted)  # already escaped, as in the href
+    html = re.sub(r'(<section class="chapter[^>]*>)', lambda m: m.group(1) + spans, html, count=1)
+    return html, frozenset(htmlmod.unescape(name) for name in wanted)
 
 
 def _css_string(text: str) -> str:

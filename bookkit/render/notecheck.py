@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..check import source_lines
+from ..locate import source_lines
 from ..diagnostics import Diagnostic, warning
 
 #: one note each: a bracketed citation group, a `[^label]` reference, an in-text `@key`

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import Cache, atomic_write
+from ..check import stylesheet_messages
 from ..diagnostics import BookError, Diagnostic, error, warning
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
@@ -183,6 +184,8 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
         if len(document.pages) % 2:
             document = document.copy(document.pages + [_blank_page(document)])
     diags.extend(fetcher.diagnostics)
+    known = stylesheet_messages(book.root)  # the checks reported these at the stylesheet's lines
+    diags[:] = [d for d in diags if not (d.code == "R004" and d.message in known)]
     diags.extend(moved_notes(document, {c.path: c.text for c in book.chapters}))
     errors = [d for d in diags if d.is_error]
     if errors:

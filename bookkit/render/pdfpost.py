@@ -13,9 +13,6 @@ import uuid
 
 #: CSS counter styles to PDF page-label styles
 LABEL_STYLES = {"lower-roman": "/r", "upper-roman": "/R", "decimal": "/D"}
-#: Prefix of the stand-in anchors a chapter part links to when the target is in another
-#: part (see `incremental.link_across_parts`); `assemble` points each at the real target.
-XREF_PREFIX = "bookkit-xref-"
 
 
 def page_label_ranges(pages: int, body_start: int | None) -> list[tuple[int, str, int]]:
@@ -60,9 +57,9 @@ def assembly_key(layout) -> str:
     from .. import __version__
     from ..cache import digest
 
-    parts = [[p.name, p.first_page, p.content.bookmarks, hashlib.sha256(p.content.pdf).hexdigest(),
+    parts = [[p.name, p.first_page, sorted(p.stand_ins), p.content.bookmarks, hashlib.sha256(p.content.pdf).hexdigest(),
               hashlib.sha256(p.margins.pdf).hexdigest() if p.margins else ""] for p in layout.parts]
-    return digest("assembled-1", __version__, pikepdf.__version__,
+    return digest("assembled-2", __version__, pikepdf.__version__,
                   json.dumps([parts, layout.pages, layout.body_start]))
 
 
@@ -93,16 +90,17 @@ def assemble(layout) -> bytes:
         content = pikepdf.open(io.BytesIO(part.content.pdf))
         margins = pikepdf.open(io.BytesIO(part.margins.pdf))
         opened += [content, margins]
-        dests.update(_destinations(content, part.first_page))
+        for name, dest in _destinations(content, part.first_page).items():
+            if str(name).lstrip("/") in part.stand_ins:
+                dests.setdefault(name, dest)  # the part that holds the id sets it, wherever it comes
+            else:
+                dests[name] = dest
         for page, overlay in zip(content.pages, margins.pages):
             base.pages.append(page)
             added = base.pages[-1]
             _overlay(added, overlay, pikepdf.Rectangle(*added.trimbox), len(base.pages))
     while len(base.pages) < layout.pages:
         blank()
-    for name in [n for n in dests if n.startswith(XREF_PREFIX)]:
-        if name[len(XREF_PREFIX):] in dests:
-            dests[name] = dests[name[len(XREF_PREFIX):]]
     _set_destinations(base, dests)
     set_page_labels(base, page_label_ranges(layout.pages, layout.body_start))
     _set_outline(base, layout)
