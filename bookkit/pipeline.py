@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from .book import Book
 from .cache import Cache, atomic_write, digest
 from .check import run_checks
+from .code import number_captions
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
 from .diagnostics import BookError, Diagnostic, Report, error
+from .mathtex import math_rules, typeset_math
 from .resources import vet_image
 from .sanitize import sanitize
 from .templates_env import environment
@@ -78,6 +80,7 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
             ast=ast, title_ast=title_ast, body_ast={**ast, "blocks": rest},
             cited=cited_keys(ast), notes=count(ast, "Note"),
         ))
+        report.extend(typeset_technical(parts[-1], ast))  # math and captions (issue 15): mathtex.py, code.py
 
     keys = sorted({k for p in parts for k in p.cited} & book.bibliography.keys)
     if keys:
@@ -93,6 +96,18 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     if html:
         _add_html(parts, book, cache, jobs)
     return Prepared(book, parts, report, images)
+
+
+def typeset_technical(part: Converted, ast: dict) -> list[Diagnostic]:
+    """Math as MathML (or its TeX as code), numbered equations, listings and table captions.
+
+    Returns the M001 warnings of `math_rules`; once check runs that rule itself, the
+    build gets them from there and this returns nothing.
+    """
+    problems = math_rules(part.chapter, ast)
+    typeset_math(part)
+    number_captions(part)
+    return problems
 
 
 def _add_html(parts: list[Converted], book: Book, cache: Cache, jobs: int) -> None:
