@@ -30,8 +30,6 @@ THEME = Path(str(resources.files("bookkit") / "data" / "greyscale.theme"))
 HIGHLIGHT_OPTION = f"--syntax-highlighting={THEME}"
 #: the attributes a code block's caption is written in: pandoc-crossref's, then Quarto's
 CAPTION_ATTRIBUTES = ("caption", "lst-cap")
-#: the mark print.css and epub.css set before each continuation line of a wrapped code line
-CONTINUATION_MARK = "→"
 
 
 def number_captions(part) -> None:

@@ -50,7 +50,8 @@ def embedded_fonts(pdf_bytes: bytes) -> list[EmbeddedFont]:
                 descriptor = descriptor.get("/FontDescriptor")
                 raw = str((descriptor or {}).get("/FontName", font.get("/BaseFont", "")))
                 name, subset = _base(raw)
-                embedded = descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                embedded = font.get("/Subtype") == "/Type3" or (  # Type 3 glyphs are the PDF's own drawings
+                    descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")))
                 found[name] = EmbeddedFont(name, subset, embedded)
     return [found[k] for k in sorted(found)]
 
