@@ -33,10 +33,11 @@ CAPTION_ATTRIBUTES = ("caption", "lst-cap")
 
 
 def number_captions(part) -> None:
-    """Listings and captioned tables of the part numbered `C.N` (N per chapter), in place."""
+    """Listings and captioned tables of the part numbered `C.N` (N per chapter), in place;
+    every code block named after the part."""
     listings: dict[str, str] = {}
     tables: dict[str, str] = {}
-    part.body_ast["blocks"] = _listings(part.body_ast["blocks"], part.number, listings)
+    part.body_ast["blocks"] = _listings(part.body_ast["blocks"], part.number, listings, part.slug)
     count = [0]
 
     def caption_table(block: dict):
@@ -67,34 +68,39 @@ def _number(chapter_number, n: int) -> str:
     return f"{chapter_number}.{n}" if chapter_number else str(n)
 
 
-def _listings(blocks: list, chapter_number, listings: dict[str, str]) -> list:
+def _listings(blocks: list, chapter_number, listings: dict[str, str], slug: str) -> list:
     """`blocks` with each captioned code block wrapped in a `listing` div under its caption.
 
     Walks nested blocks (lists, block quotes, divs) in document order, so the numbers
-    follow the reading order.
+    follow the reading order. Every code block gets an id of its own: pandoc names a
+    block's line anchors after it (`cb1-1` when it has none), and those would repeat
+    from chapter to chapter in a book laid out as one document.
     """
-    counter = [len(listings)]
+    counter = [0, 0]  # listings, code blocks
 
     def visit(items: list) -> list:
         out = []
         for block in items:
-            if block.get("t") == "CodeBlock":
-                (ident, classes, attrs), text = block["c"]
-                attrs = [list(a) for a in attrs]
-                caption = next((v for k, v in attrs if k in CAPTION_ATTRIBUTES), None)
-                if caption is not None:
-                    counter[0] += 1
-                    number = _number(chapter_number, counter[0])
-                    if ident:
-                        listings[ident] = number
-                    rest = [a for a in attrs if a[0] not in CAPTION_ATTRIBUTES]
-                    label = {"t": "Span", "c": [["", ["listing-label"], []], str_inlines(f"Listing {number}.")]}
-                    head = {"t": "Div", "c": [["", ["listing-caption"], []],
-                                              [{"t": "Plain", "c": [label, {"t": "Space"}, *str_inlines(caption)]}]]}
-                    code = {"t": "CodeBlock", "c": [["", classes, rest], text]}
-                    out.append({"t": "Div", "c": [[ident, ["listing"], []], [head, code]]})
-                    continue
-            out.append(_descend(block, visit))
+            if block.get("t") != "CodeBlock":
+                out.append(_descend(block, visit))
+                continue
+            (ident, classes, attrs), text = block["c"]
+            counter[1] += 1
+            caption = next((v for k, v in attrs if k in CAPTION_ATTRIBUTES), None)
+            code_id = f"{ident}-code" if ident and caption is not None else ident or f"{slug}-code-{counter[1]}"
+            rest = [list(a) for a in attrs if a[0] not in CAPTION_ATTRIBUTES]
+            code = {"t": "CodeBlock", "c": [[code_id, classes, rest], text]}
+            if caption is None:
+                out.append(code)
+                continue
+            counter[0] += 1
+            number = _number(chapter_number, counter[0])
+            if ident:
+                listings[ident] = number
+            label = {"t": "Span", "c": [["", ["listing-label"], []], str_inlines(f"Listing {number}.")]}
+            head = {"t": "Div", "c": [["", ["listing-caption"], []],
+                                      [{"t": "Plain", "c": [label, {"t": "Space"}, *str_inlines(caption)]}]]}
+            out.append({"t": "Div", "c": [[ident, ["listing"], []], [head, code]]})
         return out
 
     return visit(blocks)

@@ -218,3 +218,15 @@ def test_a_machine_font_fails_the_build(tmp_path):
     assert result.code == 1
     assert "error[R006]: the machine's font" in result.err and "'\u265e' (U+265E)" in result.err
     assert not (book / "dist" / "numbers-and-programs.pdf").exists()
+
+
+def test_screen_pdf_has_the_math_and_code_and_unique_anchors(technical):
+    book, _ = technical
+    result = run_cli("pdf", "--variant", "screen", "--book", str(book))
+    assert result.code == 0, result.err
+    assert "Anchor defined twice" not in result.err  # each chapter's code blocks are named after it
+    pages = pdf_page_texts(book / "dist" / "numbers-and-programs-screen.pdf")
+    joined = "\n".join(pages)
+    assert "(1.1)" in joined and "Listing 2.1." in joined and "$" not in joined
+    names = _pdf_font_names(book / "dist" / "numbers-and-programs-screen.pdf")
+    assert all(re.search(r"\+(Source-Serif-Pro|Source-Code-Pro)", n) for n in names), names
