@@ -23,13 +23,19 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .transforms import map_blocks, str_inlines
+from .transforms import iter_nodes, map_blocks, str_inlines
 
 THEME = Path(str(resources.files("bookkit") / "data" / "greyscale.theme"))
 #: what pandoc's writers are told, so the EPUB carries this theme's CSS
 HIGHLIGHT_OPTION = f"--syntax-highlighting={THEME}"
 #: the attributes a code block's caption is written in: pandoc-crossref's, then Quarto's
 CAPTION_ATTRIBUTES = ("caption", "lst-cap")
+
+
+def uses_code(parts) -> bool:
+    """Whether any part sets code (inline or a block): the EPUB embeds the code face only then."""
+    return any(node["t"] in ("Code", "CodeBlock") for part in parts
+               for doc in (part.title_ast, part.body_ast) for node in iter_nodes(doc.get("blocks", [])))
 
 
 def number_captions(part) -> None:

@@ -97,9 +97,10 @@ def postscript_name(path: Path, index: int = 0) -> str:
     return str(font["name"].getDebugName(6) or "")
 
 
-def print_faces(chars: set[str], cache: Cache) -> list[Face]:
-    """What WeasyPrint loads: the text and monospace faces, plus the CJK subset when `chars` hold Chinese."""
-    faces = text_faces() + mono_faces(cache)
+def print_faces(chars: set[str], cache: Cache, code: bool = False) -> list[Face]:
+    """What WeasyPrint loads: the text faces, the monospace faces when the book sets `code`,
+    plus the CJK subset when `chars` hold Chinese."""
+    faces = text_faces() + (mono_faces(cache) if code else [])
     cjk = cjk_face(chars, cache)
     if cjk:
         faces.append(cjk)

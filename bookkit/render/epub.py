@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..cache import Cache, atomic_write, digest
-from ..code import HIGHLIGHT_OPTION
+from ..code import HIGHLIGHT_OPTION, uses_code
 from ..convert import pandoc_version, run_pandoc
 from ..diagnostics import Diagnostic
 from ..fonts import Face, cjk_face, font_face_css, mono_faces, text_face_subset, text_faces
@@ -131,7 +131,7 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
         for face in text_faces():
             if face.weight in (400, 700):
                 embedded.append(_local_copy(text_face_subset(face, chars, cache), tmpdir / face.path.name))
-        for face in mono_faces(cache):  # code (issue 15): named for what it is, not its cache key
+        for face in mono_faces(cache) if uses_code(prepared.parts) else []:  # code (issue 15)
             name = f"SourceCodePro-{face.weight}{'-Italic' if face.style == 'italic' else ''}.ttf"
             embedded.append(_local_copy(text_face_subset(face, chars, cache), tmpdir / name))
         if cjk:

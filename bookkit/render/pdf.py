@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..cache import Cache, atomic_write
 from ..diagnostics import BookError, Diagnostic, error, warning
+from ..code import uses_code
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
@@ -143,7 +144,7 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     patch_weasyprint()
     book = prepared.book
     config = book.config
-    faces = print_faces(prepared.text_characters(), cache)
+    faces = print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))
     font_names = sorted({f.family for f in faces})
     fetcher = SafeFetcher(book.root, extra_roots=[f.path.parent for f in faces] + [cache.root])
     html_text = number_paragraphs(book_html(prepared, variant=variant, fonts=font_names))
@@ -250,7 +251,7 @@ def _packaged_fonts_only(prepared: Prepared, cache: Cache, pdf_bytes: bytes) -> 
     """The fonts the PDF carries, read from it; BookError (R006) if any is the machine's."""
     from .fontguard import book_families, embedded_fonts, foreign_fonts
 
-    families = {f.family for f in print_faces(prepared.text_characters(), cache)} | book_families(prepared.book.root)
+    families = {f.family for f in print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))} | book_families(prepared.book.root)
     problems = foreign_fonts(pdf_bytes, families)
     if problems:
         raise BookError(problems)
