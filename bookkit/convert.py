@@ -50,6 +50,10 @@ class Converted:
     body_html: str = ""
     cited: list[str] = field(default_factory=list)
     notes: int = 0
+    # label → number of the part's labelled equations, listings and captioned tables (mathtex.py, code.py)
+    equations: dict[str, str] = field(default_factory=dict)
+    listings: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)

@@ -61,6 +61,9 @@ CODES: dict[str, str] = {
     "R003": "pandoc reported a problem",
     "R004": "renderer reported a problem",
     "R005": "a change bookkit makes to WeasyPrint's layout is off (WeasyPrint's code differs)",
+    "R006": "a font bookkit did not ship reached the PDF (the machine's font)",
+    # math (issue 15)
+    "M001": "formula the math converter cannot typeset (shown as its TeX)",
 }
 
 

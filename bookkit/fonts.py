@@ -1,4 +1,4 @@
-"""Fonts from PyPI packages: the text face and a CJK face, found via importlib.
+"""Fonts from PyPI packages: the text face, a monospace face and a CJK face, found via importlib.
 
 No system font is ever used. The CJK face is cut out of the Noto Sans CJK collection
 and subset to the characters the book prints, so both the PDF and the EPUB carry a
@@ -14,6 +14,7 @@ from pathlib import Path
 from .cache import Cache, atomic_write, digest
 
 TEXT_FAMILY = "Source Serif Pro"
+MONO_FAMILY = "Source Code Pro"
 CJK_FAMILY = "Noto Sans CJK SC"
 #: face index of Simplified Chinese inside NotoSansCJK-Regular.ttc
 _CJK_INDEX = 2
@@ -51,9 +52,55 @@ def text_faces() -> list[Face]:
     ]
 
 
-def print_faces(chars: set[str], cache: Cache) -> list[Face]:
-    """What WeasyPrint loads: the text faces, plus the CJK subset when `chars` hold Chinese."""
-    faces = text_faces()
+#: the monospace faces code is set in: (weight, style, variable font file of fontpkg-source-code-pro)
+_MONO = ((400, "normal", "SourceCodePro[wght].ttf"), (400, "italic", "SourceCodePro-Italic[wght].ttf"),
+         (700, "normal", "SourceCodePro[wght].ttf"), (700, "italic", "SourceCodePro-Italic[wght].ttf"))
+
+
+def mono_faces(cache: Cache) -> list[Face]:
+    """Source Code Pro regular, italic, bold and bold italic, for code.
+
+    The package ships variable fonts (a weight axis); WeasyPrint and many reading
+    systems do not choose a weight on an axis, so each weight is cut out as a static
+    instance with fontTools once and kept in the book's cache.
+    """
+    faces = []
+    for weight, style, name in _MONO:
+        source = _package_file("fontpkg_source_code_pro", "files", name)
+        key = digest("mono-1", name, str(source.stat().st_size), str(weight))
+        path = cache.path("fonts", key, ".ttf")
+        if not path.exists():
+            atomic_write(path, _instance(source, weight))
+        faces.append(Face(MONO_FAMILY, weight, style, path))
+    return faces
+
+
+def _instance(source: Path, weight: int) -> bytes:
+    import io
+
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    font = TTFont(str(source))
+    font.recalcTimestamp = False
+    static = instancer.instantiateVariableFont(font, {"wght": weight}, updateFontNames=True)
+    out = io.BytesIO()
+    static.save(out)
+    return out.getvalue()
+
+
+def postscript_name(path: Path, index: int = 0) -> str:
+    """The PostScript name a PDF gives an embedded font made from this file (name ID 6)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    font = TTCollection(str(path)).fonts[index] if path.suffix in (".ttc", ".otc") else TTFont(str(path), lazy=True)
+    return str(font["name"].getDebugName(6) or "")
+
+
+def print_faces(chars: set[str], cache: Cache, code: bool = False) -> list[Face]:
+    """What WeasyPrint loads: the text faces, the monospace faces when the book sets `code`,
+    plus the CJK subset when `chars` hold Chinese."""
+    faces = text_faces() + (mono_faces(cache) if code else [])
     cjk = cjk_face(chars, cache)
     if cjk:
         faces.append(cjk)
@@ -92,7 +139,7 @@ def text_face_subset(face: Face, chars: set[str], cache: Cache) -> Face:
     """`face` cut down to the non-CJK characters the book prints (plus `_ALWAYS`), cached."""
     wanted = "".join(sorted(set(_ALWAYS) | {c for c in chars if not is_cjk(c) and c.isprintable()}))
     key = digest("text-subset-1", face.path.name, str(face.path.stat().st_size), wanted)
-    path = cache.path("fonts", key, ".otf")
+    path = cache.path("fonts", key, face.path.suffix)
     if not path.exists():
         atomic_write(path, subset_font(face.path, wanted))
     return Face(face.family, face.weight, face.style, path)

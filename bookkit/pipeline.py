@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from .book import Book
 from .cache import Cache, atomic_write, digest
 from .check import run_checks, timelines
+from .code import number_captions
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
 from .diagnostics import Diagnostic, Report
+from .mathtex import typeset_math
 from .sanitize import sanitize
 from .templates_env import environment
 from .timeline import render_svg
@@ -74,6 +76,7 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
             ast=ast, title_ast=title_ast, body_ast={**ast, "blocks": rest},
             cited=cited_keys(ast), notes=count(ast, "Note"),
         ))
+        typeset_technical(parts[-1])
 
     keys = sorted({k for p in parts for k in p.cited} & book.bibliography.keys)
     if keys:
@@ -89,6 +92,13 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     if html:
         _add_html(parts, book, cache, jobs)
     return Prepared(book, parts, report, images)
+
+
+def typeset_technical(part: Converted) -> None:
+    """Math as MathML (or its TeX as code, reported by check's M001 rule), numbered equations,
+    listings and table captions."""
+    typeset_math(part)
+    number_captions(part)
 
 
 def _add_html(parts: list[Converted], book: Book, cache: Cache, jobs: int) -> None:

@@ -36,7 +36,8 @@ WATCHED_DIRS = ("chapters", "styles", "templates", "data", "images")
 POLL_SECONDS = 0.2
 #: Files the server hands out from the book folder (figures, images, stylesheets).
 SERVED_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-                ".svg": "image/svg+xml", ".webp": "image/webp", ".css": "text/css", ".otf": "font/otf"}
+                ".svg": "image/svg+xml", ".webp": "image/webp", ".css": "text/css", ".otf": "font/otf",
+                ".ttf": "font/ttf"}
 _NOTE_IDS = re.compile(r'\b(id|href)="(#?)(fn\d+|fnref\d+|footnotes)"')
 
 
@@ -66,7 +67,7 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
     """The whole book as one HTML page, notes at the end of each chapter, ready to serve."""
     from .book import load_book
     from .convert import title_and_body_html
-    from .fonts import TEXT_FAMILY, cjk_face, font_face_css
+    from .fonts import TEXT_FAMILY, cjk_face, font_face_css, mono_faces
     from .pipeline import prepare
     from .render.html import book_html
 
@@ -79,10 +80,11 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
         part.body_html = _NOTE_IDS.sub(lambda m: f'{m[1]}="{m[2]}{part.slug}-{m[3]}"', body)
     fonts = [TEXT_FAMILY]
     cjk = cjk_face(prepared.text_characters(), cache)  # the subset the PDF uses, served from .cache
-    cjk_css = ""
+    # code's face (issue 15): the static instances the PDF uses, served from .cache too
+    cjk_css = "<style>\n" + font_face_css(mono_faces(cache), lambda path: "/" + book.rel(path)) + "</style>\n"
     if cjk is not None:
         fonts.append(cjk.family)
-        cjk_css = "<style>\n" + font_face_css([cjk], lambda path: "/" + book.rel(path)) + "</style>\n"
+        cjk_css += "<style>\n" + font_face_css([cjk], lambda path: "/" + book.rel(path)) + "</style>\n"
     html = book_html(prepared, variant="preview", fonts=fonts)
     head = (f'<meta name="bookkit-generation" content="{generation}">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

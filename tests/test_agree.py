@@ -83,11 +83,11 @@ def test_math_warning_comes_from_check_and_every_build_at_its_line(book_copy):
     chapter = book / "chapters" / "02-second.md"
     lines = chapter.read_text(encoding="utf-8").splitlines()
     chapter.write_text("\n".join(lines + ["", "A formula: $\\badcommand{x}$ and more."]) + "\n", encoding="utf-8")
-    where = f"chapters/02-second.md:{len(lines) + 2}:12: warning[R003]: Could not convert TeX math \\badcommand{{x}}"
+    where = f"chapters/02-second.md:{len(lines) + 2}:12: warning[M001]: cannot typeset the formula '\\badcommand{{x}}'"
     for command in ("check", "pdf", "epub"):
         result = run_cli(command, "--book", str(book))
         assert result.code == 0, result.err
-        found = [line for line in result.err.splitlines() if "R003" in line]
+        found = [line for line in result.err.splitlines() if "M001" in line]
         assert len(found) == 1 and found[0].startswith(where), (command, result.err)
 
 

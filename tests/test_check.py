@@ -158,8 +158,8 @@ def test_math_that_cannot_be_converted_is_a_warning_at_its_formula(book_copy):
     line = second.read_text(encoding="utf-8").splitlines().index("Fine $x^2$, bad $\\badcommand{x}$.") + 1
     result = run_cli("check", "--book", str(book))
     assert problems(result.err) == [
-        f"chapters/02-second.md:{line}:17: warning[R003]: Could not convert TeX math \\badcommand{{x}}, "
-        "rendering as TeX: unexpected control sequence \\badcommand"], result.err
+        f"chapters/02-second.md:{line}:17: warning[M001]: cannot typeset the formula '\\badcommand{{x}}': "
+        "latex2mathml does not know the command \\badcommand; it is shown as its TeX"], result.err
     assert result.code == 0
     assert run_cli("check", "--strict", "--book", str(book)).code == 1
 

@@ -51,7 +51,7 @@ def run_checks(book: Book, asts: list[dict | None], pandoc_diags: list[Diagnosti
         diags.extend(timeline_rules(book, chapter, placed))
         diags.extend(heading_rules(chapter, placed))
         diags.extend(link_rules(chapter, placed, ids))
-        diags.extend(math_rules(chapter, placed, cache))
+        diags.extend(math_rules(chapter, placed))
         diags.extend(glyph_rules(chapter, ast, source))
         diags.extend(sanitize(ast, chapter, fix=False))
     diags.extend(stylesheet_rules(book.root))

@@ -8,13 +8,11 @@ renderers reporting them afterwards against the whole book.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from functools import lru_cache
 
 from ..book import Chapter
-from ..cache import Cache, digest
 from ..diagnostics import Diagnostic, error, warning
 from ..locate import COMMENT, Site, Source
 from ..transforms import iter_nodes
@@ -23,61 +21,26 @@ from ..transforms import iter_nodes
 MATH_WARNING = re.compile(r"Could not convert TeX math (?P<tex>.*), rendering as TeX", re.DOTALL)
 
 
-def math_rules(chapter: Chapter, sites: list[Site], cache: Cache | None) -> list[Diagnostic]:
-    """R003 for every formula pandoc's writers cannot convert, at the formula's line.
+def math_rules(chapter: Chapter, sites: list[Site]) -> list[Diagnostic]:
+    """M001 for every formula the math converter (`bookkit/mathtex.py`, latex2mathml) cannot
+    read, at the formula: the outputs show its TeX as code instead."""
+    from ..mathtex import Unconvertible, to_mathml
 
-    Each distinct formula is converted once, with the writer and math method the
-    EPUB and the print HTML use (pandoc's default for HTML: Unicode and TeX), and the
-    answer is cached by the formulas themselves.
-    """
-    formulas = [s for s in sites if s.kind == "math"]
-    if not formulas:
-        return []
-    failed = _unconvertible(tuple(sorted({(s.node["c"][0]["t"], s.node["c"][1]) for s in formulas})), cache)
     out = []
-    for site in formulas:
-        tex = site.node["c"][1]
-        if tex in failed:
-            why = f": {failed[tex]}" if failed[tex] else ""
-            out.append(warning(chapter.path, site.line, "R003",
-                               f"Could not convert TeX math {_short(tex)}, rendering as TeX{why}", site.column))
+    for site in (s for s in sites if s.kind == "math"):
+        kind, tex = site.node["c"][0]["t"], site.node["c"][1]
+        try:
+            to_mathml(tex, kind == "DisplayMath")
+        except Unconvertible as exc:
+            out.append(warning(chapter.path, site.line, "M001",
+                               f"cannot typeset the formula '{_short(tex)}': {exc}; it is shown as its TeX",
+                               site.column))
     return out
 
 
 def _short(tex: str) -> str:
     flat = " ".join(tex.split())
-    return flat if len(flat) <= 80 else flat[:77] + "..."
-
-
-def _unconvertible(formulas: tuple[tuple[str, str], ...], cache: Cache | None) -> dict[str, str]:
-    """{tex: pandoc's reason} for the (math type, tex) formulas the HTML writer cannot convert."""
-    from ..convert import pandoc_version, run_pandoc_stderr
-
-    key = digest("math-2", pandoc_version(), *(kind + "\n" + tex for kind, tex in formulas))
-    stored = cache.get("math", key) if cache is not None else None
-    if stored is not None:
-        return json.loads(stored)
-    blocks = [{"t": "Para", "c": [{"t": "Math", "c": [{"t": kind}, tex]}]} for kind, tex in formulas]
-    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
-    stderr = run_pandoc_stderr(["-f", "json", "-t", "html5", "--sandbox"], json.dumps(doc).encode("utf-8"))
-    failed: dict[str, str] = {}
-    remaining = [tex for _, tex in formulas]
-    for entry in stderr.split("[WARNING] ")[1:]:
-        match = MATH_WARNING.match(entry)
-        if not match:
-            continue
-        head, _, rest = entry.partition(", rendering as TeX")
-        tex = head.removeprefix("Could not convert TeX math ")
-        lines = [line.strip() for line in rest.splitlines()]
-        caret = next((i for i, line in enumerate(lines) if line == "^"), None)
-        reason = [line for line in lines[caret + 1:] if line] if caret is not None else []
-        if tex not in remaining:
-            continue
-        remaining.remove(tex)
-        failed[tex] = reason[0] if reason else ""
-    if cache is not None:
-        cache.put("math", key, json.dumps(failed).encode("utf-8"))
-    return failed
+    return flat if len(flat) <= 40 else flat[:39] + "…"
 
 
 @lru_cache(maxsize=1)

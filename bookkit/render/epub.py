@@ -24,9 +24,10 @@ from pathlib import Path
 from .. import __version__
 from ..cache import Cache, atomic_write, digest
 from ..check import MATH_WARNING
+from ..code import HIGHLIGHT_OPTION, uses_code
 from ..convert import pandoc_version, run_pandoc
 from ..diagnostics import Diagnostic
-from ..fonts import Face, cjk_face, font_face_css, text_face_subset, text_faces
+from ..fonts import Face, cjk_face, font_face_css, mono_faces, text_face_subset, text_faces
 from ..outputs import build_datetime, build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import book_stylesheet, style_path
@@ -40,7 +41,7 @@ from .pagelist import print_page_marks
 _ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
 
 #: pandoc EPUB writer options besides the files it is given
-WRITER_OPTIONS = ("--toc", "--toc-depth=1", "--split-level=1")
+WRITER_OPTIONS = ("--toc", "--toc-depth=1", "--split-level=1", HIGHLIGHT_OPTION)
 
 
 def _bytes(path: Path) -> bytes:
@@ -154,6 +155,9 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
         for face in text_faces():
             if face.weight in (400, 700):
                 embedded.append(_local_copy(text_face_subset(face, chars, cache), tmpdir / face.path.name))
+        for face in mono_faces(cache) if uses_code(prepared.parts) else []:  # code (issue 15)
+            name = f"SourceCodePro-{face.weight}{'-Italic' if face.style == 'italic' else ''}.ttf"
+            embedded.append(_local_copy(text_face_subset(face, chars, cache), tmpdir / name))
         if cjk:
             embedded.append(_local_copy(cjk, tmpdir / "NotoSansCJKsc-subset.otf"))
         fonts = [f.path for f in embedded]

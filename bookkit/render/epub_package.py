@@ -9,7 +9,6 @@ right `epub:type`/DPUB-ARIA role on each file, and a byte-for-byte reproducible 
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field

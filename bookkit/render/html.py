@@ -20,7 +20,7 @@ def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | Non
     book = prepared.book
     template = _environment(book.root).get_template("book.html")
     config = book.config
-    return template.render(
+    return _technical(template.render(
         config=config,
         parts=prepared.parts if parts is None else parts,
         toc_parts=prepared.parts,
@@ -30,7 +30,16 @@ def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | Non
         fonts=fonts or [],
         date=config.date,
         year=config.date[:4] if config.date else "",
-    )
+    ))
+
+
+def _technical(document: str) -> str:
+    """Math drawn as SVG (the HTML carries MathML for the EPUB) and the code theme's CSS."""
+    from ..code import highlight_css
+    from ..mathtex import svg_for_print
+
+    styled = document.replace("</head>", f"<style>\n{highlight_css()}</style>\n</head>", 1)
+    return svg_for_print(styled)
 
 
 @lru_cache(maxsize=8)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ..cache import Cache, atomic_write
 from ..check import stylesheet_messages
 from ..diagnostics import BookError, Diagnostic
+from ..code import uses_code
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
@@ -98,7 +99,7 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     """The print edition as cached parts; raise BookError on errors."""
     book = prepared.book
     config = book.config
-    faces = print_faces(prepared.text_characters(), cache)
+    faces = print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))
     font_names = sorted({f.family for f in faces})
     font_ids = [f"{f.path}:{f.path.stat().st_size}" for f in faces]
     roots = [str(book.root)] + sorted({str(f.path.parent) for f in faces}) + [str(cache.root)]

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..cache import Cache, atomic_write
 from ..check import stylesheet_messages
 from ..diagnostics import BookError, Diagnostic, error, warning
+from ..code import uses_code
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
@@ -144,7 +145,7 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     patch_weasyprint()
     book = prepared.book
     config = book.config
-    faces = print_faces(prepared.text_characters(), cache)
+    faces = print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))
     font_names = sorted({f.family for f in faces})
     fetcher = SafeFetcher(book.root, extra_roots=[f.path.parent for f in faces] + [cache.root])
     html_text = number_paragraphs(book_html(prepared, variant=variant, fonts=font_names))
@@ -222,9 +223,10 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
         if pdf_bytes is None:
             pdf_bytes = assemble(parts)
             cache.put("pdf", key, pdf_bytes)
+        fonts = _packaged_fonts_only(prepared, cache, pdf_bytes)
         atomic_write(out, pdf_bytes)
         return PdfResult(out, parts.pages, variant, book.config.trim_inches, parts.bleed, parts.gutter,
-                         parts.fonts, parts.diagnostics + off, spine=parts.pages * book.config.caliper,
+                         fonts, parts.diagnostics + off, spine=parts.pages * book.config.caliper,
                          laid_out=parts.stats.laid_out, reused=parts.stats.reused)
     laid = layout_book(prepared, cache, variant, marks)
     document = laid.document
@@ -242,9 +244,21 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
     errors = [d for d in diags if d.is_error]
     if errors:
         raise BookError(errors)
+    fonts = _packaged_fonts_only(prepared, cache, pdf_bytes)
     atomic_write(out, pdf_bytes)
     return PdfResult(out, len(document.pages), variant, book.config.trim_inches, laid.bleed, laid.gutter,
-                     laid.fonts, laid.diagnostics + diags + off, spine=len(document.pages) * book.config.caliper)
+                     fonts, laid.diagnostics + diags + off, spine=len(document.pages) * book.config.caliper)
+
+
+def _packaged_fonts_only(prepared: Prepared, cache: Cache, pdf_bytes: bytes) -> list[str]:
+    """The fonts the PDF carries, read from it; BookError (R006) if any is the machine's."""
+    from .fontguard import book_families, embedded_fonts, foreign_fonts
+
+    families = {f.family for f in print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))} | book_families(prepared.book.root)
+    problems = foreign_fonts(pdf_bytes, families)
+    if problems:
+        raise BookError(problems)
+    return [str(f) for f in embedded_fonts(pdf_bytes)]
 
 
 def _blank_page(document):
