@@ -83,8 +83,8 @@ def test_labelled_equations_are_numbered_per_chapter_at_the_margin(technical):
 
 def test_unconvertible_formula_is_a_warning_at_its_line_and_shown_as_code(technical):
     book, result = technical
-    assert "chapters/04-limits.md:5:3: warning[M001]: cannot typeset the formula '\\begin{tikzcd}" in result.err
-    assert "chapters/04-limits.md:7:14: warning[M001]" in result.err
+    assert "chapters/04-limits.md:5:1: warning[M001]: cannot typeset the formula '\\begin{tikzcd}" in result.err
+    assert "chapters/04-limits.md:7:13: warning[M001]" in result.err  # at the opening $
     limits = next(p for p in pdf_page_texts(_pdf(book)) if "converter cannot read" in p)
     assert "\\begin{tikzcd}" in limits
     xhtml = b"".join(_epub_files(book, ".xhtml").values()).decode()
@@ -207,16 +207,30 @@ def test_highlighting_theme_survives_greyscale():
     assert styles["Keyword"]["bold"] and styles["Comment"]["italic"] and not styles["String"]["bold"]
 
 
-def test_a_machine_font_fails_the_build(tmp_path):
-    if not shutil.which("fc-list") or not subprocess.run(["fc-list", ":charset=265e"], capture_output=True,
-                                                         text=True).stdout.strip():
-        pytest.skip("no font on this machine has U+265E, so WeasyPrint has nothing to fall back to")
+def test_a_character_no_packaged_font_has_is_refused_before_layout(tmp_path):
     book = copy_book("technical", tmp_path)
     with (book / "chapters" / "02-programs.md").open("a", encoding="utf-8") as f:
         f.write("\n```text\nknight: \u265e\n```\n")
     result = run_cli("pdf", "--book", str(book))
     assert result.code == 1
-    assert "error[R006]: the machine's font" in result.err and "'\u265e' (U+265E)" in result.err
+    assert "error[R002]: '\u265e' (U+265E" in result.err, result.err
+    assert not (book / "dist" / "numbers-and-programs.pdf").exists()
+
+
+def test_a_machine_font_fails_the_build(tmp_path):
+    """A stylesheet that names a font of the machine: the packaged faces have every glyph (R002 is
+    quiet), but WeasyPrint would set the code in the machine's face; the guard reads the PDF (R006)."""
+    if not shutil.which("fc-list") or not subprocess.run(["fc-list", "DejaVu Sans Mono"], capture_output=True,
+                                                         text=True).stdout.strip():
+        pytest.skip("DejaVu Sans Mono is not installed, so no machine font can reach the PDF")
+    book = copy_book("technical", tmp_path)
+    (book / "styles").mkdir(exist_ok=True)
+    with (book / "styles" / "book.css").open("a", encoding="utf-8") as f:
+        f.write('\npre, code { font-family: "DejaVu Sans Mono"; }\n')
+    assert run_cli("check", "--book", str(book)).code == 0  # only a layout can tell which face is used
+    result = run_cli("pdf", "--book", str(book))
+    assert result.code == 1
+    assert "error[R006]: the machine's font DejaVu" in result.err, result.err
     assert not (book / "dist" / "numbers-and-programs.pdf").exists()
 
 

@@ -27,6 +27,8 @@ __all__ = ["LAYOUT_ONLY", "MATH_WARNING", "check_book", "run_checks", "styleshee
 #: Codes only a page layout can raise; `check` cannot know them and a build may add them.
 LAYOUT_ONLY: dict[str, str] = {
     "R001": "a footnote laid out on a later page than its call",
+    "R005": "a change bookkit makes to WeasyPrint's layout does not apply to the installed WeasyPrint",
+    "R006": "a font of the machine, not one bookkit ships, was used by the layout (a stylesheet named it)",
 }
 
 
