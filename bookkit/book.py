@@ -99,7 +99,8 @@ def load_book(root: Path, strict: bool = False, keep_going: bool = False) -> Boo
             if chapter is not None:
                 chapters.append(chapter)
         _number_chapters(chapters)
-        bib = load_bibliography(root, config.bibliography)
+        # the default bibliography.bib is needed only once something is cited (convert.py says so)
+        bib = load_bibliography(root, config.bibliography, required="bibliography" in config.lines)
         diags.extend(bib.diagnostics)
     errors = [d for d in diags if d.is_error]
     if keep_going and config is not None and bib is not None:

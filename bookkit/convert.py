@@ -22,6 +22,8 @@ from .bibliography import csl_path
 from .book import Book, Chapter
 from .cache import Cache, digest
 from .diagnostics import BookError, Diagnostic, error, warning
+from .sanitize import without_repaired_div_warnings
+from .transforms import cited_keys
 
 FILTERS = resources.files("bookkit") / "filters"
 #: pandoc's reader: its Markdown, minus features that would let a chapter pull in files.
@@ -89,17 +91,18 @@ def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[
     cached = cache.get("ast", key)
     if cached is not None:
         stored = json.loads(cached)
-        return stored["ast"], [Diagnostic(*d) for d in stored["diags"]]
+        return stored["ast"], [Diagnostic(*d) for d in stored["diags"]] + book.bibliography.needed(cited_keys(stored["ast"]))
     args = [
         "-f", READER, "-t", "json", "--sandbox",
-        "--citeproc", f"--bibliography={book.root / book.config.bibliography}", f"--csl={csl}",
+        "--citeproc", *book.bibliography.pandoc_args(book.root), f"--csl={csl}",
         "-M", "suppress-bibliography=true", "-M", f"lang={book.config.lang}",
         f"--lua-filter={cjk}",
     ]
     out, diags = run_pandoc(args, chapter.text.encode("utf-8"), chapter.path)
     ast = _bounded_ast(out, chapter.path)
+    diags = without_repaired_div_warnings(diags, ast, chapter.text)
     cache.put("ast", key, json.dumps({"ast": ast, "diags": [list(d.__dict__.values()) for d in diags]}).encode())
-    return ast, diags
+    return ast, diags + book.bibliography.needed(cited_keys(ast))
 
 
 #: Deepest JSON nesting accepted from pandoc: about 40 levels of lists or block quotes.
