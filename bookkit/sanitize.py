@@ -27,7 +27,7 @@ from typing import Any
 
 from .book import Chapter
 from .diagnostics import Diagnostic, warning
-from .rawhtml import NOT_XML, XML_NAME, placeholder, repair, scan, unsafe_attribute, unsafe_url
+from .rawhtml import NOT_XML, XML_NAME, control_character_message, placeholder, repair, scan, unsafe_attribute, unsafe_url
 from .transforms import iter_nodes
 
 #: Raw formats that end up in the print HTML or the EPUB's XHTML.
@@ -64,7 +64,7 @@ def without_repaired_div_warnings(diags: list[Diagnostic], ast: dict, text: str)
     pandoc reads `<div>` `<hr>` `</div>` as a div left open with a raw `</div>` inside;
     the build closes it there, so the warning no longer says anything true.
     """
-    lines = text.splitlines()
+    lines = text.split("\n")
     repairable = any(_stray_div_close(node["c"][1]) for node in iter_nodes(ast.get("blocks", []))
                      if node.get("t") == "Div")
 
@@ -155,8 +155,8 @@ class _Cleaner:
         if bad is None:
             return text
         char = bad.group()
-        self.warn(_line_of(self.chapter.text, char), "H002",
-                  f"removed the control character U+{ord(char):04X}, which neither output can carry")
+        if char in self.chapter.text:  # else it came with a citation, and the bibliography reports it
+            self.warn(_line_of(self.chapter.text, char), "H002", control_character_message(char))
         return NOT_XML.sub("", text)
 
     def attr(self, attr: list, node: dict) -> list:
@@ -265,7 +265,7 @@ def _locate_raw(text: str, ast: dict) -> dict[int, int | None]:
     before, and the end of a div moves it past the div's closing line, which pandoc
     reads as no node of its own.
     """
-    lines = text.splitlines()
+    lines = text.split("\n")
     found: dict[int, int | None] = {}
     cursor = 0
 
@@ -279,7 +279,7 @@ def _locate_raw(text: str, ast: dict) -> dict[int, int | None]:
                 visit(item)
         elif isinstance(value, dict):
             if _is_html(value):
-                needle = next((part.strip() for part in value["c"][1].splitlines() if part.strip()), "")
+                needle = next((part.strip() for part in value["c"][1].split("\n") if part.strip()), "")
                 hit = find(lambda line: needle and needle in line) if needle else None
                 found[id(value)] = hit + 1 if hit is not None else _line_of(text, needle)
                 cursor = hit if hit is not None else cursor
@@ -296,7 +296,7 @@ def _locate_raw(text: str, ast: dict) -> dict[int, int | None]:
 def _line_of(text: str, needle: str) -> int | None:
     if not needle:
         return None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if needle in line:
             return number
     return None
