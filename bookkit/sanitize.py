@@ -100,7 +100,7 @@ class _Cleaner:
         while queue:
             node = queue.popleft()
             if node.get("t") == "Div":
-                node["c"][0] = self.attr(node["c"][0], node)
+                node["c"][0] = self.attr(node["c"][0])
                 inside, after = _split_at_closing_div(node["c"][1], self.lines)
                 node["c"][1] = self.blocks(inside)
                 queue.extendleft(reversed(after))
@@ -129,9 +129,9 @@ class _Cleaner:
             self.warn(_line_of(self.chapter.text, url[:40]), "S007", f"removed unsafe HTML: '{url.split(':')[0].strip()}:' link")
             node["t"], node["c"] = "Span", [node["c"][0], node["c"][1]]
         if kind in ("Span", "Code", "CodeBlock", "Link", "Image", "Figure", "Table"):
-            node["c"][0] = self.attr(node["c"][0], node)
+            node["c"][0] = self.attr(node["c"][0])
         elif kind == "Header":
-            node["c"][1] = self.attr(node["c"][1], node)
+            node["c"][1] = self.attr(node["c"][1])
         if "c" in node:
             node["c"] = self.walk(node["c"])
 
@@ -159,7 +159,7 @@ class _Cleaner:
             self.warn(_line_of(self.chapter.text, char), "H002", control_character_message(char))
         return NOT_XML.sub("", text)
 
-    def attr(self, attr: list, node: dict) -> list:
+    def attr(self, attr: list) -> list:
         """[id, classes, key-values] without unsafe attributes or names XHTML cannot carry."""
         ident, classes, pairs = attr
         keep = []
@@ -167,7 +167,7 @@ class _Cleaner:
             why = unsafe_attribute(key, value)
             if why:
                 self.warn(_line_of(self.chapter.text, value[:30] or f"{key}="), "S007", f"removed unsafe HTML: {why}")
-            elif not XML_NAME.match(key) and key != "epub:type":
+            elif not XML_NAME.match(key):
                 self.warn(_line_of(self.chapter.text, key), "H001", f"removed the attribute '{key}': XHTML cannot carry that name")
             else:
                 keep.append([self.text(key), self.text(value)])
