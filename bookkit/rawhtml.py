@@ -55,8 +55,10 @@ LINK_SCHEMES = ("http:", "https:", "mailto:")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
         "wbr"}
 
-#: An attribute name XHTML can carry (an XML name, at most one prefix).
+#: An XML name with at most one prefix.
 XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?\Z")
+#: The prefixes an EPUB's XHTML declares (pandoc writes xmlns:epub; xml is built in).
+PREFIXES = {"xml", "epub"}
 
 #: Characters XML 1.0 forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF; surrogates).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -109,9 +111,15 @@ def attribute_verdict(key: str, value: str) -> str | None:
         why = f"'{value.split(':')[0].strip()}:' URL"
     if why is None and key not in ALLOWED_ATTRS and not key.startswith(("aria-", "data-")):
         why = f"'{key}' attribute"
-    if why is None and not XML_NAME.match(key):
+    if why is None and not xhtml_name(key):
         why = f"attribute name '{key}', which XHTML cannot carry"
     return why
+
+
+def xhtml_name(key: str) -> bool:
+    """True for an attribute name the EPUB's XHTML can carry: an XML name, no undeclared prefix."""
+    prefix, _, _ = key.rpartition(":")
+    return bool(XML_NAME.match(key)) and (not prefix or prefix in PREFIXES) and key.split(":")[0] != "xmlns"
 
 
 class Scan(Tokenizer):

@@ -27,7 +27,8 @@ from typing import Any
 
 from .book import Chapter
 from .diagnostics import Diagnostic, warning
-from .rawhtml import NOT_XML, XML_NAME, control_character_message, placeholder, repair, scan, unsafe_attribute, unsafe_url
+from .rawhtml import (NOT_XML, control_character_message, placeholder, repair, scan, unsafe_attribute, unsafe_url,
+                      xhtml_name)
 from .transforms import iter_nodes
 
 #: Raw formats that end up in the print HTML or the EPUB's XHTML.
@@ -167,7 +168,7 @@ class _Cleaner:
             why = unsafe_attribute(key, value)
             if why:
                 self.warn(_line_of(self.chapter.text, value[:30] or f"{key}="), "S007", f"removed unsafe HTML: {why}")
-            elif not XML_NAME.match(key):
+            elif not xhtml_name(key):
                 self.warn(_line_of(self.chapter.text, key), "H001", f"removed the attribute '{key}': XHTML cannot carry that name")
             else:
                 keep.append([self.text(key), self.text(value)])

@@ -25,7 +25,8 @@ TAGS = ["<div>", "</div>", "<div class='box'>", "<hr>", "<br>", "<img src=x.png>
         "<section>", "</section>", "<blockquote>", "</blockquote>", "&nbsp;", "&madeup;", "&", "<", ">", "<!--",
         "-->", "<script>", "</script>", "<svg><circle/>", "</svg>", "<a href='#x'>", "</a>", "<dl><dt>", "<dd>",
         "<col>", "<pre>", "\x0b", "<p onclick=x>", "<div 1a=2>", "<x-y>", "</br>", "<math>", "<select>",
-        "<caption>", "<li>", "<figcaption>", "<rt>", "<em", "<ruby><rt>", "</ruby>", "\n", " text "]
+        "<caption>", "<li>", "<figcaption>", "<rt>", "<em", "<ruby><rt>", "</ruby>", "\n", " text ",
+        "<span data-x:y=1 xmlns=z foo:bar=2>", "<plaintext>", "<title>", "<textarea>"]
 
 fragment = st.lists(st.one_of(st.sampled_from(TAGS), st.text(max_size=4)), min_size=1, max_size=8).map("".join)
 block = st.one_of(fragment.map(lambda t: {"t": "RawBlock", "c": ["html", t]}),
@@ -159,3 +160,13 @@ def test_pandoc_corner_cases_build_clean_in_every_output(corners):
                   "The definition of the first term.", "And a second paragraph in it.", "Another, never closed"):
         assert words in text, words
         assert words in pdf, words
+
+
+def test_attribute_names_xhtml_cannot_carry_are_dropped():
+    pairs = [["foo:bar", "1"], ["xmlns", "x"], ["1a", "2"], ["data-x", "3"], ["xml:lang", "fr"]]
+    ast = {"blocks": [{"t": "Para", "c": [{"t": "Span", "c": [["", [], pairs], [{"t": "Str", "c": "x"}]]}]}]}
+    diags = sanitize(ast, chapter("# T\n\n[x]{foo:bar=1 xmlns=x 1a=2 data-x=3 xml:lang=fr}\n"))
+    assert ast["blocks"][0]["c"][0]["c"][0][2] == [["data-x", "3"], ["xml:lang", "fr"]]
+    assert sorted(d.message for d in diags) == [f"removed the attribute '{k}': XHTML cannot carry that name"
+                                                for k in ("1a", "foo:bar", "xmlns")]
+    assert {(d.line, d.code) for d in diags} == {(3, "H001")}
