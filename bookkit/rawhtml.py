@@ -55,6 +55,21 @@ LINK_SCHEMES = ("http:", "https:", "mailto:")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
         "wbr"}
 
+#: Start tags that close an open element, as HTML's parser does: tag -> (what it closes, where the search stops).
+IMPLIED_ENDS = {"li": ({"li"}, {"ul", "ol"}), "dt": ({"dt", "dd"}, {"dl"}), "dd": ({"dt", "dd"}, {"dl"}),
+                "tr": ({"tr"}, {"table"}), "td": ({"td", "th"}, {"tr", "table"}),
+                "th": ({"td", "th"}, {"tr", "table"})}
+#: Start tags that close an open `<p>`, and where the search for it stops.
+CLOSES_P = {"address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure",
+            "footer", "header", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "main", "nav", "ol", "p", "pre",
+            "section", "table", "ul", "li", "dd", "dt"}
+P_SCOPE = {"table", "td", "th", "caption", "button", "object"}
+
+#: Deepest nesting of raw HTML elements accepted. HTML's tree builder takes time that grows
+#: with the square of the depth (a pasted `<div>` repeated 40,000 times would take minutes),
+#: and no book nests its markup this deep on purpose.
+MAX_DEPTH = 64
+
 #: An XML name with at most one prefix.
 XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?\Z")
 #: The prefixes an EPUB's XHTML declares (pandoc writes xmlns:epub; xml is built in).
@@ -135,6 +150,7 @@ class Scan(Tokenizer):
         self.removed: list[str] = []
         self.strays: list[tuple[int, str]] = []  # (line within the fragment, tag)
         self.skipping: list[str] = []  # open DROP_WITH_CONTENT elements
+        self.too_deep: int | None = None  # the line where the nesting passes MAX_DEPTH
 
     def _note(self, what: str) -> None:
         if what not in self.removed:
@@ -147,7 +163,7 @@ class Scan(Tokenizer):
         self._tag(tag, attrs, closed=True)
 
     def _tag(self, tag, attrs, closed):
-        if self.skipping:
+        if self.skipping or self.too_deep is not None:
             return
         why = tag_verdict(tag)
         if why:
@@ -159,10 +175,26 @@ class Scan(Tokenizer):
             why = attribute_verdict(key, value or "")
             if why:
                 self._note(why)
+        if tag in CLOSES_P:
+            self._close({"p"}, P_SCOPE)
+        if tag in IMPLIED_ENDS:
+            self._close(*IMPLIED_ENDS[tag])
         if not closed and tag not in VOID:
             self.open_tags.append(tag)
+            if len(self.open_tags) > MAX_DEPTH and self.too_deep is None:
+                self.too_deep = self.getpos()[0]
+
+    def _close(self, names: set[str], stops: set[str]) -> None:
+        for index in range(len(self.open_tags) - 1, -1, -1):
+            if self.open_tags[index] in names:
+                del self.open_tags[index:]
+                return
+            if self.open_tags[index] in stops:
+                return
 
     def handle_endtag(self, tag):
+        if self.too_deep is not None:
+            return
         if self.skipping:
             if tag == self.skipping[-1]:
                 self.skipping.pop()
@@ -203,11 +235,7 @@ def repair(source: str, inline: bool) -> list[str | int]:
     """
     parser = HTMLParser(namespace_html_elements=False)
     fragment = parser.parse_fragment(NOT_XML.sub("", source), container="div")
-    out: list[str | int] = []
-    _text(fragment.text, out)
-    for child in fragment:
-        _emit(child, out, inline, "div")
-        _text(child.tail, out)
+    out = _write(fragment, inline)
     merged: list[str | int] = []
     for item in out:
         if isinstance(item, str) and merged and isinstance(merged[-1], str):
@@ -222,31 +250,51 @@ def _text(text: str | None, out: list) -> None:
         out.append(html.escape(NOT_XML.sub("", text), quote=False))
 
 
-def _emit(el: ElementTree.Element, out: list, inline: bool, parent: str) -> None:
-    """Write `el` (not its tail): kept as XHTML, unwrapped, or dropped with its content."""
-    if not isinstance(el.tag, str):  # a comment or processing instruction
-        return
-    if _NODE in el.attrib:
-        out.append(int(el.attrib[_NODE]))
-        return
-    name = el.tag
-    if name.startswith("{") or name in DROP_WITH_CONTENT:  # SVG, MathML and the dangerous: keep only pandoc's nodes
-        out.extend(int(d.attrib[_NODE]) for d in el.iter() if isinstance(d.tag, str) and _NODE in d.attrib)
-        return
-    keep = (tag_verdict(name) is None and not (inline and name not in PHRASING)
-            and parent in PARENTS.get(name, {parent}))
-    if keep and name in EMPTY_DROPPED and not el.attrib and not el.text and not len(el):
-        return
-    if keep:
-        attrs = "".join(f' {key}="{html.escape(NOT_XML.sub("", value), quote=True)}"'
-                        for key, value in el.attrib.items() if attribute_verdict(key, value) is None)
-        if name in VOID:
-            out.append(f"<{name}{attrs} />")
-            return
-        out.append(f"<{name}{attrs}>")
-    _text(el.text, out)
-    for child in el:
-        _emit(child, out, inline, name if keep else parent)
-        _text(child.tail, out)
-    if keep:
-        out.append(f"</{name}>")
+def _write(root: ElementTree.Element, inline: bool) -> list[str | int]:
+    """The children of `root` as XHTML: each element kept, unwrapped, or dropped with its content.
+
+    A loop over an explicit stack, not recursion: the tree is as deep as the HTML says.
+    """
+    out: list[str | int] = []
+    todo: list[tuple] = []
+
+    def children(el, parent: str) -> None:
+        for child in reversed(el):
+            todo.append(("text", child.tail))
+            todo.append(("element", child, parent))
+
+    _text(root.text, out)
+    children(root, "p" if inline else "div")
+    while todo:
+        item = todo.pop()
+        if item[0] == "text":
+            _text(item[1], out)
+            continue
+        if item[0] == "end":
+            out.append(item[1])
+            continue
+        _, el, parent = item
+        if not isinstance(el.tag, str):  # a comment or processing instruction
+            continue
+        if _NODE in el.attrib:
+            out.append(int(el.attrib[_NODE]))
+            continue
+        name = el.tag
+        if name.startswith("{") or name in DROP_WITH_CONTENT:  # SVG, MathML and the dangerous: keep only pandoc's nodes
+            out.extend(int(d.attrib[_NODE]) for d in el.iter() if isinstance(d.tag, str) and _NODE in d.attrib)
+            continue
+        keep = (tag_verdict(name) is None and not (inline and name not in PHRASING)
+                and parent in PARENTS.get(name, {parent}))
+        if keep and name in EMPTY_DROPPED and not el.attrib and not el.text and not len(el):
+            continue
+        if keep:
+            attrs = "".join(f' {key}="{html.escape(NOT_XML.sub("", value), quote=True)}"'
+                            for key, value in el.attrib.items() if attribute_verdict(key, value) is None)
+            if name in VOID:
+                out.append(f"<{name}{attrs} />")
+                continue
+            out.append(f"<{name}{attrs}>")
+            todo.append(("end", f"</{name}>"))
+        _text(el.text, out)
+        children(el, name if keep else parent)
+    return out

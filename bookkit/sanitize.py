@@ -26,8 +26,8 @@ from collections import deque
 from typing import Any
 
 from .book import Chapter
-from .diagnostics import Diagnostic, warning
-from .rawhtml import (NOT_XML, control_character_message, placeholder, repair, scan, unsafe_attribute, unsafe_url,
+from .diagnostics import Diagnostic, error, warning
+from .rawhtml import (MAX_DEPTH, NOT_XML, control_character_message, placeholder, repair, scan, unsafe_attribute, unsafe_url,
                       xhtml_name)
 from .transforms import iter_nodes
 
@@ -43,7 +43,7 @@ INLINES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Su
 
 
 def sanitize(ast: dict, chapter: Chapter, fix: bool = True) -> list[Diagnostic]:
-    """Clean `ast` in place; return the S007, H001 and H002 warnings.
+    """Clean `ast` in place; return the S007, H001 and H002 warnings (S008 for HTML nested too deep).
 
     With fix=False the AST is left as it is and only the warnings are made (for `check`).
     """
@@ -87,11 +87,13 @@ class _Cleaner:
     def __init__(self, chapter: Chapter, ast: dict):
         self.chapter = chapter
         self.diags: list[Diagnostic] = []
+        self.said: set[Diagnostic] = set()
         self.lines = _locate_raw(chapter.text, ast)
 
     def warn(self, line: int | None, code: str, message: str) -> None:
         diag = warning(self.chapter.path, line, code, message)
-        if diag not in self.diags:
+        if diag not in self.said:
+            self.said.add(diag)
             self.diags.append(diag)
 
     # ---- walking the tree -------------------------------------------------------------
@@ -184,11 +186,13 @@ class _Cleaner:
         pieces = []
         for index, node in enumerate(nodes):
             if _is_html(node, SHARED_FORMATS):
-                self.report(node, open_tags)
+                if not self.report(node, open_tags):
+                    return [n for n in nodes if not _is_html(n)]
                 pieces.append(node["c"][1])
             else:
                 if _is_html(node):  # epub3-only and the like: cleaned on their own
-                    self.report(node, [])
+                    if not self.report(node, []):
+                        return [n for n in nodes if not _is_html(n)]
                     node["c"][1] = self.alone(node["c"][1], inline)
                 pieces.append(placeholder(index, inline or node["t"] in ("Plain", "RawBlock")))
         chunks = repair("".join(pieces), inline)
@@ -209,14 +213,20 @@ class _Cleaner:
     def alone(self, fragment: str, inline: bool) -> str:
         return "".join(c for c in repair(fragment, inline) if isinstance(c, str))
 
-    def report(self, node: dict, open_tags: list[str]) -> None:
+    def report(self, node: dict, open_tags: list[str]) -> bool:
+        """Warn about what the fragment loses; False (and S008) when it nests too deep to repair."""
         text = node["c"][1]
         line = self.lines.get(id(node))
         found = scan(text, open_tags)
+        if found.too_deep is not None:
+            self.diags.append(error(self.chapter.path, line + found.too_deep - 1 if line else None, "S008",
+                                    f"raw HTML is nested more than {MAX_DEPTH} elements deep"))
+            return False
         if found.removed:
             self.warn(line, "S007", "removed unsafe HTML: " + ", ".join(found.removed))
         for offset, tag in found.strays:
             self.warn(line + offset - 1 if line else None, "H001", f"dropped '</{tag}>': it closes nothing that is open")
+        return True
 
 
 def _stray_div_close(blocks: list) -> tuple[int, int] | None:
@@ -283,7 +293,8 @@ def _locate_raw(text: str, ast: dict) -> dict[int, int | None]:
                 needle = next((part.strip() for part in value["c"][1].split("\n") if part.strip()), "")
                 hit = find(lambda line: needle and needle in line) if needle else None
                 found[id(value)] = hit + 1 if hit is not None else _line_of(text, needle)
-                cursor = hit if hit is not None else cursor
+                if hit is not None:  # a raw block has its lines to itself; several raw inlines share one
+                    cursor = hit + (value["t"] == "RawBlock")
                 return
             visit(value.get("c", value.get("blocks")))
             if value.get("t") == "Div":

@@ -170,3 +170,18 @@ def test_attribute_names_xhtml_cannot_carry_are_dropped():
     assert sorted(d.message for d in diags) == [f"removed the attribute '{k}': XHTML cannot carry that name"
                                                 for k in ("1a", "foo:bar", "xmlns")]
     assert {(d.line, d.code) for d in diags} == {(3, "H001")}
+
+
+def test_html_nested_too_deep_to_repair_is_s008_not_a_hang():
+    text = "# T\n\n" + "<div>" * 200_000 + "\n"
+    ast = {"blocks": [{"t": "RawBlock", "c": ["html", "<div>" * 200_000]}]}
+    diags = sanitize(ast, chapter(text))
+    assert [(d.line, d.severity, d.code) for d in diags] == [(3, "error", "S008")]
+    assert ast["blocks"] == []
+
+
+def test_implied_end_tags_are_not_nesting():
+    items = "<ul>" + "<li>item" * 500 + "</ul>"
+    ast = {"blocks": [{"t": "RawBlock", "c": ["html", "<p>one<p>two" * 100 + items]}]}
+    assert sanitize(ast, chapter()) == []
+    assert ast["blocks"][0]["c"][1].count("<li>") == 500
