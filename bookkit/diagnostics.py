@@ -44,6 +44,9 @@ CODES: dict[str, str] = {
     "S006": "chapter file is not valid UTF-8 text",
     "S007": "unsafe raw HTML removed",
     "S008": "chapter too large or nested too deeply",
+    # raw HTML and characters the outputs cannot carry
+    "H001": "raw HTML that is not well-formed, repaired",
+    "H002": "control character removed",
     # configuration
     "Y001": "book.yaml is not valid YAML",
     "Y002": "unknown key in book.yaml",

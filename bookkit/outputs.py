@@ -44,23 +44,27 @@ def output_path(out_dir: Path, slug: str, kind: str) -> Path:
     return out_dir / names[kind]
 
 
-LOCK_NAME = ".bookkit.lock"
+#: The lock file earlier versions left in the output folder; removed under the lock.
+LEGACY_LOCK = ".bookkit.lock"
 
 
 @contextlib.contextmanager
 def build_lock(out_dir: Path):
-    """Hold an exclusive lock on the output folder for one build.
+    """Hold an exclusive lock on the output folder for one build, leaving no file behind.
 
     A second build of the same book waits here instead of interleaving its writes
-    with the first. Under the lock, temporary files left by a build that was killed
+    with the first. The lock is a flock on the folder's own descriptor (Linux allows
+    one on a directory), released when the descriptor closes, also when the process
+    is killed. Under the lock, temporary files left by a build that was killed
     (outputs are written to `.<name>.*.tmp` and renamed) are removed.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK_NAME, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            for stale in out_dir.glob(".*.tmp"):
-                stale.unlink(missing_ok=True)
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for stale in out_dir.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+        (out_dir / LEGACY_LOCK).unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(fd)

@@ -1,209 +1,314 @@
-"""Raw HTML in chapters, cut down to harmless markup before either output sees it.
+"""A chapter's AST made safe and well-formed before either output sees it.
 
 A pasted chapter can carry `<script>`, event handlers, `<iframe>`/`<object>`/
-`<embed>`, forms and `javascript:` URLs. pandoc passes raw HTML through to both
-the print HTML and the EPUB's XHTML, and writes `{onclick=…}` attributes as they
-are, so the chapter AST is cleaned once, here, and both renderers get the result.
-The policy is an allow-list: known formatting tags with plain attributes stay;
-dangerous elements go with their content; any other tag (including `<img>`, whose
-source would bypass the image gate) is dropped and its text kept. Every removal is
-an S007 warning at the chapter line where the fragment starts.
+`<embed>`, forms and `javascript:` URLs; it can also carry raw HTML that is not
+well-formed (`<hr>`, an unclosed `<p>`, a `</div>` too many) and characters XML
+cannot hold (a vertical tab). pandoc passes raw HTML through to both the print HTML
+and the EPUB's XHTML, and writes `{onclick=…}` attributes as they are, so the
+chapter AST is cleaned once, here, and both renderers get the result.
+
+Raw HTML is repaired run by run (`rawhtml.py`): the raw fragments among the
+sibling nodes of one block or inline list, up to a heading (pandoc wraps a heading
+and what follows it in a `<section>`, so nothing may stay open across one), are
+parsed together. A `</div>` that closes nothing inside a pandoc div closes that
+div, as in a browser: pandoc reads `<div>` `<hr>` `</div>` as a div that runs to
+the end of the chapter, with the `</div>` as raw text inside it.
+
+Every removal is an S007 warning, every repair an H001 warning and every character
+taken out an H002 warning, at the chapter line where it stands.
 """
 
 from __future__ import annotations
 
-import html
-from html.parser import HTMLParser
+import copy
+import re
+from collections import deque
+from typing import Any
 
 from .book import Chapter
-from .diagnostics import Diagnostic, warning
+from .diagnostics import Diagnostic, error, warning
+from .rawhtml import (MAX_DEPTH, NOT_XML, control_character_message, placeholder, repair, scan, unsafe_attribute, unsafe_url,
+                      xhtml_name)
 from .transforms import iter_nodes
 
 #: Raw formats that end up in the print HTML or the EPUB's XHTML.
 HTML_FORMATS = {"html", "html4", "html5", "epub", "epub2", "epub3"}
+#: Of those, the formats pandoc writes into both outputs; their runs are parsed together.
+SHARED_FORMATS = {"html", "html5"}
 
-#: Elements removed together with everything inside them.
-DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "applet", "form", "textarea", "select",
-                     "button", "template", "noscript", "frame", "frameset", "svg", "math", "audio", "video",
-                     "canvas", "link", "meta", "base", "input", "param", "source", "track", "portal"}
-
-ALLOWED_TAGS = {"a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
-                "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
-                "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby",
-                "s", "samp", "section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
-                "th", "thead", "time", "tr", "u", "ul", "var", "wbr", "aside", "details", "summary"}
-
-ALLOWED_ATTRS = {"id", "class", "lang", "dir", "title", "colspan", "rowspan", "datetime", "start", "reversed",
-                 "type", "value", "span", "headers", "scope", "abbr", "role", "epub:type", "href", "xml:lang"}
-
-#: URL schemes a link may use; a path or `#id` without a scheme is always fine.
-LINK_SCHEMES = ("http:", "https:", "mailto:")
-
-VOID = {"br", "hr", "wbr", "col"}
-
-
-def unsafe_url(url: str) -> bool:
-    """True for `javascript:`, `data:`, `file:` and any other scheme a link must not use."""
-    compact = "".join(ch for ch in html.unescape(url) if not ch.isspace() and ch.isprintable()).lower()
-    head = compact.split("/")[0].split("?")[0].split("#")[0]
-    return ":" in head and not compact.startswith(LINK_SCHEMES)
-
-
-def unsafe_attribute(key: str, value: str) -> str | None:
-    """Why the key=value attribute must go (pandoc writes `{key=value}` into the HTML), or None."""
-    key = key.lower()
-    if key.startswith("on"):
-        return f"'{key}' event handler"
-    if key in ("srcdoc", "action", "formaction", "xlink:href"):
-        return f"'{key}' attribute"
-    low = "".join(value.split()).lower()
-    if key == "style" and ("url(" in low or "expression(" in low or "@import" in low):
-        return "style attribute that loads a resource"
-    if "javascript:" in low or "vbscript:" in low:
-        return "javascript: URL"
-    return None
-
-
-class _Cleaner(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=False)
-        self.out: list[str] = []
-        self.removed: list[str] = []
-        self.skipping: list[str] = []  # open DROP_WITH_CONTENT elements
-
-    def _drop(self, what: str) -> None:
-        if what not in self.removed:
-            self.removed.append(what)
-
-    def handle_starttag(self, tag, attrs):
-        self._tag(tag, attrs, closed=False)
-
-    def handle_startendtag(self, tag, attrs):
-        self._tag(tag, attrs, closed=True)
-
-    def _tag(self, tag, attrs, closed):
-        if self.skipping:
-            return
-        if tag in DROP_WITH_CONTENT:
-            self._drop(f"<{tag}> element")
-            if not closed and tag not in ("input", "link", "meta", "base", "param", "source", "track", "embed"):
-                self.skipping.append(tag)
-            return
-        if tag not in ALLOWED_TAGS:
-            self._drop(f"<{tag}> tag" + (" (use Markdown image syntax)" if tag == "img" else ""))
-            return
-        kept = []
-        for key, value in attrs:
-            value = value or ""
-            why = unsafe_attribute(key, value)
-            if why is None and key == "href" and unsafe_url(value):
-                why = f"'{value.split(':')[0].strip()}:' URL"
-            if why is None and key not in ALLOWED_ATTRS and not key.startswith(("aria-", "data-")):
-                why = f"'{key}' attribute"
-            if why:
-                self._drop(why)
-            else:
-                kept.append(f' {key}="{html.escape(value, quote=True)}"')
-        self.out.append(f"<{tag}{''.join(kept)}{' /' if closed else ''}>")
-
-    def handle_endtag(self, tag):
-        if self.skipping:
-            if tag == self.skipping[-1]:
-                self.skipping.pop()
-            return
-        if tag in ALLOWED_TAGS and tag not in VOID:
-            self.out.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.out.append(data.replace("<", "&lt;").replace(">", "&gt;"))
-
-    def handle_entityref(self, name):
-        if not self.skipping:
-            self.out.append(f"&{name};")
-
-    def handle_charref(self, name):
-        if not self.skipping:
-            self.out.append(f"&#{name};")
-
-    def handle_comment(self, data):
-        pass
-
-    def handle_decl(self, decl):
-        self._drop("declaration")
-
-    def handle_pi(self, data):
-        self._drop("processing instruction")
-
-    def unknown_decl(self, data):
-        self._drop("declaration")
-
-
-def clean_html(fragment: str) -> tuple[str, list[str]]:
-    """The fragment with only allowed markup, and what was removed (empty if nothing)."""
-    cleaner = _Cleaner()
-    cleaner.feed(fragment)
-    cleaner.close()
-    if cleaner.rawdata:  # an unfinished tag at the end: not markup we can vouch for
-        cleaner._drop("unfinished tag")
-    return "".join(cleaner.out), cleaner.removed
+BLOCKS = {"Plain", "Para", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList", "BulletList",
+          "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div"}
+INLINES = {"Str", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Quoted",
+           "Cite", "Code", "Space", "SoftBreak", "LineBreak", "Math", "RawInline", "Link", "Image", "Note", "Span"}
 
 
 def sanitize(ast: dict, chapter: Chapter, fix: bool = True) -> list[Diagnostic]:
-    """Clean `ast` in place; one S007 warning per fragment, link or attribute changed.
+    """Clean `ast` in place; return the S007, H001 and H002 warnings (S008 for HTML nested too deep).
 
     With fix=False the AST is left as it is and only the warnings are made (for `check`).
     """
-    diags: list[Diagnostic] = []
+    cleaner = _Cleaner(chapter, ast)
+    target = ast if fix else copy.deepcopy(ast)
+    cleaner.lines = {id(copied): cleaner.lines.get(id(original))
+                     for original, copied in zip(iter_nodes(ast), iter_nodes(target))}
+    target["blocks"] = cleaner.blocks(target["blocks"])
+    return cleaner.diags
 
-    def report(removed: list[str], needle: str) -> None:
-        line = _line_of(chapter.text, needle)
-        diags.append(warning(chapter.path, line, "S007", "removed unsafe HTML: " + ", ".join(removed)))
 
-    for node in iter_nodes(ast):
+#: pandoc's warning when it closes a div at the end of the chapter.
+_UNCLOSED_DIV = re.compile(r"^Div at line (?P<line>\d+) column \d+ unclosed at line \d+ column \d+, closing implicitly")
+
+
+def without_repaired_div_warnings(diags: list[Diagnostic], ast: dict, text: str) -> list[Diagnostic]:
+    """pandoc's warnings minus "Div … unclosed" for an HTML `<div>` whose `</div>` `sanitize` finds.
+
+    pandoc reads `<div>` `<hr>` `</div>` as a div left open with a raw `</div>` inside;
+    the build closes it there, so the warning no longer says anything true.
+    """
+    lines = text.split("\n")
+    repairable = any(_stray_div_close(node["c"][1]) for node in iter_nodes(ast.get("blocks", []))
+                     if node.get("t") == "Div")
+
+    def settled(diag: Diagnostic) -> bool:
+        match = _UNCLOSED_DIV.match(diag.message)
+        if not (match and repairable):
+            return False
+        line = int(match["line"])
+        return 0 < line <= len(lines) and lines[line - 1].lstrip().lower().startswith("<div")
+
+    return [d for d in diags if not settled(d)]
+
+
+def _is_html(node: dict, formats: set[str] = HTML_FORMATS) -> bool:
+    return node.get("t") in ("RawBlock", "RawInline") and node["c"][0].lower() in formats
+
+
+class _Cleaner:
+    def __init__(self, chapter: Chapter, ast: dict):
+        self.chapter = chapter
+        self.diags: list[Diagnostic] = []
+        self.said: set[Diagnostic] = set()
+        self.lines = _locate_raw(chapter.text, ast)
+
+    def warn(self, line: int | None, code: str, message: str) -> None:
+        diag = warning(self.chapter.path, line, code, message)
+        if diag not in self.said:
+            self.said.add(diag)
+            self.diags.append(diag)
+
+    # ---- walking the tree -------------------------------------------------------------
+
+    def blocks(self, blocks: list) -> list:
+        queue, out = deque(blocks), []
+        while queue:
+            node = queue.popleft()
+            if node.get("t") == "Div":
+                node["c"][0] = self.attr(node["c"][0])
+                inside, after = _split_at_closing_div(node["c"][1], self.lines)
+                node["c"][1] = self.blocks(inside)
+                queue.extendleft(reversed(after))
+            else:
+                self.node(node)
+            out.append(node)
+        runs, run = [], []
+        for node in out:  # a heading ends a run: nothing raw may stay open across it
+            if node.get("t") == "Header":
+                runs += [run, [node]]
+                run = []
+            else:
+                run.append(node)
+        return [n for r in runs + [run] for n in self.run(r, inline=False)]
+
+    def inlines(self, inlines: list) -> list:
+        for node in inlines:
+            self.node(node)
+        return self.run(inlines, inline=True)
+
+    def node(self, node: dict) -> None:
+        """Clean one node's attributes, link target, text and children (not a Div's blocks)."""
         kind = node.get("t")
-        if kind in ("RawBlock", "RawInline"):
-            fmt, text = node["c"]
-            if fmt.lower() not in HTML_FORMATS:
-                continue
-            cleaned, removed = clean_html(text)
-            if fix and cleaned != text:  # a lone `</iframe>` goes silently; its opening tag was reported
-                node["c"] = [fmt, cleaned]
-            if removed:
-                report(removed, text.strip()[:40])
-        elif kind == "Link" and unsafe_url(node["c"][2][0]):
+        if kind == "Link" and unsafe_url(node["c"][2][0]):
             url = node["c"][2][0]
-            if fix:
-                node["t"], node["c"] = "Span", [node["c"][0], node["c"][1]]
-            report([f"'{url.split(':')[0].strip()}:' link"], url[:40])
-        attr = _attr_of(node)
-        if attr is not None:
-            keep = []
-            for key, value in attr[2]:
-                why = unsafe_attribute(key, value)
-                if why:
-                    report([why], value[:30] or f"{key}=")
-                else:
-                    keep.append([key, value])
-            if fix:
-                attr[2] = keep
-    return diags
+            self.warn(_line_of(self.chapter.text, url[:40]), "S007", f"removed unsafe HTML: '{url.split(':')[0].strip()}:' link")
+            node["t"], node["c"] = "Span", [node["c"][0], node["c"][1]]
+        if kind in ("Span", "Code", "CodeBlock", "Link", "Image", "Figure", "Table"):
+            node["c"][0] = self.attr(node["c"][0])
+        elif kind == "Header":
+            node["c"][1] = self.attr(node["c"][1])
+        if "c" in node:
+            node["c"] = self.walk(node["c"])
+
+    def walk(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {key: self.walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            if value and all(isinstance(item, dict) and "t" in item for item in value):
+                kinds = {item["t"] for item in value}
+                if kinds <= BLOCKS:
+                    return self.blocks(value)
+                if kinds <= INLINES:
+                    return self.inlines(value)
+            return [self.walk(item) for item in value]
+        return value
+
+    def text(self, text: str) -> str:
+        bad = NOT_XML.search(text)
+        if bad is None:
+            return text
+        char = bad.group()
+        if char in self.chapter.text:  # else it came with a citation, and the bibliography reports it
+            self.warn(_line_of(self.chapter.text, char), "H002", control_character_message(char))
+        return NOT_XML.sub("", text)
+
+    def attr(self, attr: list) -> list:
+        """[id, classes, key-values] without unsafe attributes or names XHTML cannot carry."""
+        ident, classes, pairs = attr
+        keep = []
+        for key, value in pairs:
+            why = unsafe_attribute(key, value)
+            if why:
+                self.warn(_line_of(self.chapter.text, value[:30] or f"{key}="), "S007", f"removed unsafe HTML: {why}")
+            elif not xhtml_name(key):
+                self.warn(_line_of(self.chapter.text, key), "H001", f"removed the attribute '{key}': XHTML cannot carry that name")
+            else:
+                keep.append([self.text(key), self.text(value)])
+        return [self.text(ident), [self.text(c) for c in classes], keep]
+
+    # ---- raw HTML -------------------------------------------------------------------
+
+    def run(self, nodes: list, inline: bool) -> list:
+        """The run's raw HTML reported, repaired and cut back into nodes."""
+        if not any(_is_html(n) for n in nodes):
+            return nodes
+        open_tags: list[str] = []
+        pieces = []
+        for index, node in enumerate(nodes):
+            if _is_html(node, SHARED_FORMATS):
+                if not self.report(node, open_tags):
+                    return [n for n in nodes if not _is_html(n)]
+                pieces.append(node["c"][1])
+            else:
+                if _is_html(node):  # epub3-only and the like: cleaned on their own
+                    if not self.report(node, []):
+                        return [n for n in nodes if not _is_html(n)]
+                    node["c"][1] = self.alone(node["c"][1], inline)
+                pieces.append(placeholder(index, inline or node["t"] in ("Plain", "RawBlock")))
+        chunks = repair("".join(pieces), inline)
+        indices = [c for c in chunks if isinstance(c, int)]
+        if sorted(indices) != [i for i, n in enumerate(nodes) if not _is_html(n, SHARED_FORMATS)]:
+            # the parser moved a node where it cannot be cut back (table content): each fragment alone
+            return [dict(n, c=[n["c"][0], self.alone(n["c"][1], inline)]) if _is_html(n, SHARED_FORMATS) else n
+                    for n in nodes]
+        kind = "RawInline" if inline else "RawBlock"
+        out = []
+        for chunk in chunks:
+            if isinstance(chunk, int):
+                out.append(nodes[chunk])
+            elif chunk.strip() or (inline and chunk):
+                out.append({"t": kind, "c": ["html", chunk]})
+        return out
+
+    def alone(self, fragment: str, inline: bool) -> str:
+        return "".join(c for c in repair(fragment, inline) if isinstance(c, str))
+
+    def report(self, node: dict, open_tags: list[str]) -> bool:
+        """Warn about what the fragment loses; False (and S008) when it nests too deep to repair."""
+        text = node["c"][1]
+        line = self.lines.get(id(node))
+        found = scan(text, open_tags)
+        if found.too_deep is not None:
+            self.diags.append(error(self.chapter.path, line + found.too_deep - 1 if line else None, "S008",
+                                    f"raw HTML is nested more than {MAX_DEPTH} elements deep"))
+            return False
+        if found.removed:
+            self.warn(line, "S007", "removed unsafe HTML: " + ", ".join(found.removed))
+        for offset, tag in found.strays:
+            self.warn(line + offset - 1 if line else None, "H001", f"dropped '</{tag}>': it closes nothing that is open")
+        return True
 
 
-def _attr_of(node: dict) -> list | None:
-    """The [id, classes, key-values] of a node that carries pandoc attributes."""
-    kind, content = node.get("t"), node.get("c")
-    if kind in ("Div", "Span", "Code", "CodeBlock", "Link", "Image", "Figure", "Table"):
-        return content[0]
-    if kind == "Header":
-        return content[1]
+def _stray_div_close(blocks: list) -> tuple[int, int] | None:
+    """(block index, line in its text) of the first raw `</div>` among `blocks` that closes nothing there."""
+    open_tags: list[str] = []
+    for index, node in enumerate(blocks):
+        if _is_html(node, SHARED_FORMATS):
+            stray = next((line for line, tag in scan(node["c"][1], open_tags).strays if tag == "div"), None)
+            if stray is not None:
+                return index, stray
     return None
+
+
+def _split_at_closing_div(blocks: list, lines: dict) -> tuple[list, list]:
+    """A div's blocks up to a raw `</div>` that closes nothing inside it, and the blocks after."""
+    found = _stray_div_close(blocks)
+    if found is None:
+        return blocks, []
+    index, stray_line = found
+    node = blocks[index]
+    text = node["c"][1]
+    start, end = _end_of_line_tag(text, stray_line)
+    before, after = text[:start], text[end:]
+    inside = blocks[:index] + ([dict(node, c=[node["c"][0], before])] if before.strip() else [])
+    rest = []
+    if after.strip():
+        rest_node = {"t": node["t"], "c": [node["c"][0], after]}
+        line = lines.get(id(node))
+        lines[id(rest_node)] = line + text[:end].count("\n") if line else None
+        rest.append(rest_node)
+    return inside, rest + blocks[index + 1:]
+
+
+def _end_of_line_tag(text: str, line: int) -> tuple[int, int]:
+    """Where the first `</div>` on line `line` (from 1) of `text` starts and ends."""
+    start = sum(len(part) + 1 for part in text.split("\n")[:line - 1])
+    low = text.lower()
+    at = low.find("</div", start)
+    end = low.find(">", at)
+    return at, (end + 1 if end >= 0 else len(text))
+
+
+def _locate_raw(text: str, ast: dict) -> dict[int, int | None]:
+    """The chapter line of every raw HTML node, in document order.
+
+    A cursor moves down the file: each fragment is looked for from the line of the one
+    before, and the end of a div moves it past the div's closing line, which pandoc
+    reads as no node of its own.
+    """
+    lines = text.split("\n")
+    found: dict[int, int | None] = {}
+    cursor = 0
+
+    def find(test) -> int | None:
+        return next((i for i in range(cursor, len(lines)) if test(lines[i])), None)
+
+    def visit(value) -> None:
+        nonlocal cursor
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            if _is_html(value):
+                needle = next((part.strip() for part in value["c"][1].split("\n") if part.strip()), "")
+                hit = find(lambda line: needle and needle in line) if needle else None
+                found[id(value)] = hit + 1 if hit is not None else _line_of(text, needle)
+                if hit is not None:  # a raw block has its lines to itself; several raw inlines share one
+                    cursor = hit + (value["t"] == "RawBlock")
+                return
+            visit(value.get("c", value.get("blocks")))
+            if value.get("t") == "Div":
+                end = find(lambda line: line.lstrip().startswith(("</div", ":::")))
+                cursor = end + 1 if end is not None else cursor
+
+    visit(ast.get("blocks", []))
+    return found
 
 
 def _line_of(text: str, needle: str) -> int | None:
     if not needle:
         return None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if needle in line:
             return number
     return None

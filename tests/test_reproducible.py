@@ -93,7 +93,31 @@ def test_two_builds_of_one_book_at_once_do_not_corrupt_each_other(book_copy):
         assert "warning[" not in err
     pdf, epub = (book / "dist" / PDF).read_bytes(), (book / "dist" / EPUB).read_bytes()
     assert debris(book) == []
+    assert sorted(p.name for p in (book / "dist").iterdir()) == [EPUB, PDF]  # no lock file left behind
     assert run_cli("clean", "--book", str(book)).code == 0
     assert run_cli("all", "--book", str(book), "-q").code == 0
     assert (book / "dist" / PDF).read_bytes() == pdf
     assert (book / "dist" / EPUB).read_bytes() == epub
+
+
+def test_a_build_waits_while_another_holds_the_output_folder(book_copy):
+    """The lock is a flock on the output folder itself: a build that finds it taken waits, writes nothing."""
+    from bookkit.outputs import build_lock
+
+    book = book_copy("tiny")
+    out = book / "dist"
+    with build_lock(out):
+        proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "pdf", "--book", str(book), "-q"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while proc.poll() is None and time.monotonic() < deadline:
+            with open(f"/proc/{proc.pid}/wchan", encoding="ascii") as fh:
+                if "lock" in fh.read():  # blocked in flock (locks_lock_inode_wait on Linux)
+                    break
+            time.sleep(0.2)
+        assert proc.poll() is None, "the build did not wait for the lock: " + proc.communicate()[1]
+        time.sleep(1)
+        assert not (out / PDF).exists()
+    code = proc.wait(timeout=600)
+    assert code == 0, proc.communicate()[1]
+    assert sorted(p.name for p in out.iterdir()) == [PDF]

@@ -47,7 +47,7 @@ def finish_epub(data: bytes, facts: PackageFacts, zip_time: tuple[int, int, int,
     files = _read_zip(data)
     opf_name = next(n for n in files if n.endswith(".opf"))
     base = opf_name.rsplit("/", 1)[0] + "/" if "/" in opf_name else ""
-    stats = {"images": 0, "images_with_alt": 0}
+    stats = ContentStats()
     landmarks: list[tuple[str, str, str]] = []
     page_links: dict[str, str] = {}  # label -> href
     for name in sorted(files):
@@ -93,7 +93,7 @@ def _serialize(tree: etree._ElementTree) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 
-def _finish_xhtml(data: bytes, stats: dict, facts: PackageFacts) -> tuple[bytes, list[str], list[str]]:
+def _finish_xhtml(data: bytes, stats: ContentStats, facts: PackageFacts) -> tuple[bytes, list[str], list[str]]:
     """Roles, body matter type, xml:lang, note back-links, page breaks.
 
     Returns the landmark kinds found and the page labels placed in this file.
@@ -118,10 +118,7 @@ def _finish_xhtml(data: bytes, stats: dict, facts: PackageFacts) -> tuple[bytes,
     for el in root.iter("{%s}*" % NS["x"]):
         if el.get("lang") and not el.get(XML_LANG):
             el.set(XML_LANG, el.get("lang"))
-    for img in root.iter("{%s}img" % NS["x"]):
-        stats["images"] += 1
-        if (img.get("alt") or "").strip():
-            stats["images_with_alt"] += 1
+    _count_content(root, stats)
     for aside in root.iter("{%s}aside" % NS["x"]):
         ident = aside.get("id", "")
         if aside.get("role") != "doc-footnote" or not ident.startswith("fn"):
@@ -277,31 +274,97 @@ def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[
     return _serialize(tree)
 
 
-def _finish_opf(data: bytes, facts: PackageFacts, stats: dict) -> bytes:
+def _count_content(root, stats: ContentStats) -> None:
+    """Add what one XHTML file holds to the book's accessibility facts."""
+    for img in root.iter("{%s}img" % NS["x"]):
+        stats.images += 1
+        if not (img.get("alt") or "").strip():
+            stats.images_without_alt += 1
+    for link in root.iter("{%s}a" % NS["x"]):
+        if link.get("href") and not ("".join(link.itertext()).strip() or link.get("aria-label")
+                                     or any((i.get("alt") or "").strip() for i in link.iter("{%s}img" % NS["x"]))):
+            stats.links_without_text += 1
+    for table in root.iter("{%s}table" % NS["x"]):
+        stats.tables += 1
+        if table.find(".//x:th", NS) is None:
+            stats.tables_without_headers += 1
+    for el in root.iter("{%s}*" % NS["x"]):
+        if el.get("lang"):
+            stats.languages.add(el.get("lang"))
+    stats.notes += sum(1 for a in root.iter("{%s}aside" % NS["x"]) if a.get("role") == "doc-footnote")
+
+
+@dataclass
+class ContentStats:
+    """What the book's XHTML holds, from which its accessibility metadata is derived."""
+
+    images: int = 0
+    images_without_alt: int = 0
+    links_without_text: int = 0
+    tables: int = 0
+    tables_without_headers: int = 0
+    notes: int = 0
+    languages: set = field(default_factory=set)
+
+    def unmet(self) -> list[str]:
+        """What keeps the book from the WCAG 2.2 AA claim, of what a build can verify."""
+        out = []
+        if self.images_without_alt:
+            out.append(f"images without a text alternative: {self.images_without_alt} of {self.images}")
+        if self.links_without_text:
+            out.append(f"links without text: {self.links_without_text}")
+        if self.tables_without_headers:
+            out.append(f"tables without header cells: {self.tables_without_headers} of {self.tables}")
+        return out
+
+
+#: Names of the languages a passage may be marked with, for the summary.
+LANGUAGE_NAMES = {"zh-Hans": "Simplified Chinese", "zh-Hant": "Traditional Chinese", "zh": "Chinese"}
+
+
+def accessibility_entries(stats: ContentStats, page_list: bool, lang: str) -> list[tuple[str, str]]:
+    """The schema.org accessibility properties and the conformance claim, true of this book."""
+    modes = ["textual"] + (["visual"] if stats.images else [])
+    sufficient = ["textual,visual"] if stats.images else []
+    if not stats.images_without_alt:
+        sufficient.insert(0, "textual")
+    features = ["tableOfContents", "readingOrder", "structuralNavigation", "displayTransformability"]
+    if stats.images and not stats.images_without_alt:
+        features.append("alternativeText")
+    if page_list:
+        features += ["pageNavigation", "pageBreakMarkers"]
+    summary = "Reflowable text with a navigable table of contents, landmarks and headings."
+    if stats.notes:
+        summary += " Notes link to their references and back."
+    other = sorted(l for l in stats.languages if l.split("-")[0].lower() != lang.split("-")[0].lower())
+    if other:
+        names = ", ".join(LANGUAGE_NAMES.get(l, l) for l in other)
+        summary += f" Passages in {names} are marked with their language."
+    if stats.images and not stats.images_without_alt:
+        summary += " Every image has a text alternative."
+    if page_list:
+        summary += " Page numbers follow the print edition."
+    unmet = stats.unmet()
+    if unmet:
+        summary += " No WCAG conformance is claimed (" + "; ".join(unmet) + ")."
+    entries = [("schema:accessMode", m) for m in modes]
+    entries += [("schema:accessModeSufficient", m) for m in sufficient]
+    entries += [("schema:accessibilityFeature", f) for f in features]
+    entries += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
+    if not unmet:
+        entries.append(("dcterms:conformsTo", CONFORMS_TO))
+    return entries
+
+
+def _finish_opf(data: bytes, facts: PackageFacts, stats: ContentStats) -> bytes:
     tree = _parse(data)
     meta = tree.getroot().find("opf:metadata", NS)
     for el in list(meta):
         prop = el.get("property", "")
         if prop.startswith("schema:access") or prop in ("dcterms:modified", "dcterms:conformsTo"):
             meta.remove(el)
-    features = ["tableOfContents", "readingOrder", "structuralNavigation", "displayTransformability"]
-    if stats["images"] and stats["images"] == stats["images_with_alt"]:
-        features.append("alternativeText")
-    if facts.has_page_list:
-        features += ["pageNavigation", "pageBreakMarkers"]
-    modes = ["textual"] + (["visual"] if stats["images"] else [])
-    summary = ("Reflowable text with a navigable table of contents, landmarks and headings; notes link to their "
-               "references and back. Chinese passages are marked as Simplified Chinese.")
-    if stats["images"]:
-        summary += " Every figure has a text alternative."
-    if facts.has_page_list:
-        summary += " Page numbers follow the print edition."
-    entries = [("dcterms:modified", facts.modified)]
-    entries += [("schema:accessMode", m) for m in modes]
-    entries += [("schema:accessModeSufficient", "textual")]
-    entries += [("schema:accessibilityFeature", f) for f in features]
-    entries += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary),
-                ("dcterms:conformsTo", CONFORMS_TO)]
+    lang = meta.findtext("dc:language", default="", namespaces=NS)
+    entries = [("dcterms:modified", facts.modified)] + accessibility_entries(stats, facts.has_page_list, lang)
     for prop, value in entries:
         el = etree.SubElement(meta, "{%s}meta" % NS["opf"], property=prop)
         el.text = value
