@@ -1,4 +1,5 @@
-"""A book's own `styles/book.css` as the EPUB can carry it.
+"""A book's own stylesheet (`styles/book.css`, or a `styles/epub.css` that replaces the packaged
+one) as the EPUB can carry it.
 
 The PDF and the cover load the files a stylesheet names through the safe fetcher,
 which refuses remote and outside files. The EPUB copies the stylesheet into the
@@ -6,7 +7,7 @@ package as it is, and pandoc packs none of the files it names: a relative url()
 (relative to the stylesheet's folder, `styles/`) points at a file the package does
 not hold, and epubcheck fails on it. So the EPUB's copy leaves out each
 declaration (and each `@import` or `@font-face`) that names a file, and says so
-(L007) at its place in `styles/book.css`. `data:` URLs stay. A remote or outside
+(L007) at its place in the book's stylesheet. `data:` URLs stay. A remote or outside
 file never gets this far: the resource gate refuses the book when it loads.
 """
 
