@@ -230,14 +230,15 @@ class Stylesheet:
 
     @classmethod
     def read(cls, path: Path) -> Stylesheet:
-        return cls(path, path.read_text(encoding="utf-8"), path.parent.resolve().as_uri() + "/")
+        # not resolved: a url() climbs the folders as written, as in the gate and the browser
+        return cls(path, path.read_text(encoding="utf-8"), path.parent.absolute().as_uri() + "/")
 
     def loads(self, book_root: Path) -> list[bytes]:
         """Path and content of each file in the book this stylesheet loads, for a cache key."""
-        root = book_root.resolve()
-        if not is_inside(self.path, root):  # a packaged default names no book file
+        root = book_root.absolute()
+        if not self.path.absolute().is_relative_to(root):  # a packaged default names no book file
             return []
-        base_dir = self.path.parent.resolve().relative_to(root).as_posix()
+        base_dir = self.path.parent.absolute().relative_to(root).as_posix()
         base_dir = "" if base_dir == "." else base_dir
         return [rel.encode() + b"\0" + (root / rel).read_bytes()
                 for rel in stylesheet_files(root, self.text, base_dir)]
