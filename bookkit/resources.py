@@ -135,8 +135,8 @@ def vet_stylesheet(root: Path, text: str, base_dir: str) -> list[tuple[int, int,
         path = url.split("#")[0].split("?")[0]
         refused = vet_path(root, path, base_dir, "stylesheet resource", "L001")
         if refused and refused[0] == "L001":
-            refused = ("L001", f"file '{book_relative(path, base_dir)}' not found "
-                               "(a url() is relative to the stylesheet's own folder)")
+            refused = ("L001", (f"file '{book_relative(path, base_dir)}' not found "
+                                "(a url() is relative to the stylesheet's own folder)"))
         if refused:
             out.append((line, column, *refused))
     return out

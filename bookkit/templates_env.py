@@ -28,7 +28,13 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .diagnostics import BookError, Diagnostic, error, warning
-from .resources import book_relative, is_inside, stylesheet_files, vet_path, vet_stylesheet
+from .resources import (
+    book_relative,
+    is_inside,
+    stylesheet_files,
+    vet_path,
+    vet_stylesheet,
+)
 
 PACKAGE_TEMPLATES = resources.files("bookkit") / "templates"
 PACKAGE_STYLES = resources.files("bookkit") / "styles"

@@ -114,7 +114,7 @@ def _images(pdf_path) -> list[tuple[int, int]]:
 
     def walk(resources, seen):
         for kind in ("/XObject", "/Pattern"):
-            for _name, obj in (resources.get(kind) or {}).items():
+            for obj in (resources.get(kind) or {}).values():
                 if obj.objgen in seen:
                     continue
                 seen.add(obj.objgen)
