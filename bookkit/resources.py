@@ -9,9 +9,11 @@ before anything opens them, and WeasyPrint's URL fetcher applies the same
   connection attempt (L005; `file:` URLs are L004);
 - an absolute path, a `..` that climbs out of the book, or a symlink anywhere on
   the way that resolves outside the book folder is refused (L004);
-- a relative path means what pandoc means by it: what a chapter references is
-  relative to that chapter's folder, what book.yaml names is relative to the book
-  folder (`base_dir` is the book-relative folder the path is read from).
+- a relative path is relative to the file that names it: what a chapter references
+  is relative to that chapter's folder (as pandoc reads it), what a stylesheet
+  `url()`s or `@import`s to the stylesheet's folder (as CSS reads it), what
+  book.yaml names to the book folder (`base_dir` is the book-relative folder the
+  path is read from).
 
 Messages name inside files by their path relative to the book folder, and refused
 paths as the author wrote them. The answer is a (code, message) pair or None, never
@@ -119,24 +121,36 @@ def stylesheet_urls(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
-def vet_stylesheet(root: Path, text: str) -> list[tuple[int, int, str, str]]:
+def vet_stylesheet(root: Path, text: str, base_dir: str) -> list[tuple[int, int, str, str]]:
     """(line, column, code, message) for each resource a book's stylesheet cannot load.
 
-    WeasyPrint reads a book's stylesheets with the book folder as base URL, so their
-    paths are relative to the book folder; inline `data:` URLs and `#fragment`
-    references open no file and pass.
+    As in CSS itself, a stylesheet's `url()`s and `@import`s are relative to the
+    stylesheet file: `base_dir` is its book-relative folder (`styles`). Inline `data:`
+    URLs and `#fragment` references open no file and pass.
     """
     out = []
     for url, line, column in stylesheet_urls(text):
         if not url or url.startswith("#") or url.lower().startswith("data:"):
             continue
         path = url.split("#")[0].split("?")[0]
-        refused = vet_path(root, path, "", "stylesheet resource", "L001")
+        refused = vet_path(root, path, base_dir, "stylesheet resource", "L001")
         if refused and refused[0] == "L001":
-            refused = ("L001", f"file '{book_relative(path, '')}' not found")
+            refused = ("L001", (f"file '{book_relative(path, base_dir)}' not found "
+                                "(a url() is relative to the stylesheet's own folder)"))
         if refused:
             out.append((line, column, *refused))
     return out
+
+
+def stylesheet_files(root: Path, text: str, base_dir: str) -> list[str]:
+    """Book-relative paths of the files inside the book that a stylesheet in `base_dir` loads
+    (what a cache key must cover besides the stylesheet's own text)."""
+    found = []
+    for url, _line, _column in stylesheet_urls(text):
+        path = url.split("#")[0].split("?")[0]
+        if path and not path.lower().startswith("data:") and vet_path(root, path, base_dir, "", "missing") is None:
+            found.append(book_relative(path, base_dir))
+    return found
 
 
 def image_kind(path: Path) -> str | None:

@@ -19,6 +19,7 @@ template's file and line, never as a traceback:
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -27,7 +28,13 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .diagnostics import BookError, Diagnostic, error, warning
-from .resources import book_relative, is_inside, vet_path, vet_stylesheet
+from .resources import (
+    book_relative,
+    is_inside,
+    stylesheet_files,
+    vet_path,
+    vet_stylesheet,
+)
 
 PACKAGE_TEMPLATES = resources.files("bookkit") / "templates"
 PACKAGE_STYLES = resources.files("bookkit") / "styles"
@@ -178,7 +185,7 @@ def vet_book_files(book_root: Path) -> list[Diagnostic]:
                 diags.append(error(rel, None, *refused))
             elif refused is None and folder == STYLE_DIR and path.suffix.lower() == ".css":
                 text = path.read_text(encoding="utf-8", errors="replace")
-                for line, column, code, message in vet_stylesheet(root, text):
+                for line, column, code, message in vet_stylesheet(root, text, path.parent.relative_to(root).as_posix()):
                     report = warning if code == "L001" else error  # a missing file is skipped, as a browser does
                     diags.append(report(rel, line, code, message, column))
             elif refused is None and folder == TEMPLATE_DIR and path.suffix.lower() in TEMPLATE_SUFFIXES:
@@ -215,3 +222,37 @@ def book_stylesheet(book_root: Path) -> Path | None:
     `variant-<output>`."""
     rel = f"{STYLE_DIR}/book.css"
     return book_root / rel if vet_path(book_root, rel, "", "stylesheet", "missing") is None else None
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """A stylesheet as WeasyPrint takes it: its text, and the URL its `url()`s and `@import`s are
+    relative to, which is the stylesheet's own folder (as CSS has it, and as a linked stylesheet
+    in the cover and the preview resolves anyway)."""
+
+    path: Path
+    text: str
+    base_url: str
+
+    @classmethod
+    def read(cls, path: Path) -> Stylesheet:
+        # not resolved: a url() climbs the folders as written, as in the gate and the browser
+        return cls(path, path.read_text(encoding="utf-8"), path.parent.absolute().as_uri() + "/")
+
+    def loads(self, book_root: Path) -> list[bytes]:
+        """Path and content of each file in the book this stylesheet loads, for a cache key."""
+        root = book_root.absolute()
+        if not self.path.absolute().is_relative_to(root):  # a packaged default names no book file
+            return []
+        base_dir = self.path.parent.absolute().relative_to(root).as_posix()
+        base_dir = "" if base_dir == "." else base_dir
+        return [rel.encode() + b"\0" + (root / rel).read_bytes()
+                for rel in stylesheet_files(root, self.text, base_dir)]
+
+
+def print_stylesheets(book_root: Path) -> list[Stylesheet]:
+    """What both PDF editions load after the fonts: `print.css` (the book's or the packaged one),
+    then the book's own `book.css` if it has one."""
+    sheets = [Stylesheet.read(style_path(book_root, "print.css"))]
+    own = book_stylesheet(book_root)
+    return sheets + [Stylesheet.read(own)] if own else sheets

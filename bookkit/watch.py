@@ -86,10 +86,13 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
         fonts.append(cjk.family)
         cjk_css += "<style>\n" + font_face_css([cjk], lambda path: "/" + book.rel(path)) + "</style>\n"
     html = book_html(prepared, variant="preview", fonts=fonts)
+    # a book's own stylesheets are served from where they are, so their url()s resolve as in the PDF
+    own_epub_css = style_path(root, "epub.css") == root / "styles" / "epub.css"
+    epub_href = "/styles/epub.css" if own_epub_css else "/_bookkit/epub.css"
     head = (f'<meta name="bookkit-generation" content="{generation}">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<link rel="stylesheet" href="/_bookkit/fonts.css">\n'
-            '<link rel="stylesheet" href="/_bookkit/epub.css">\n'
+            f'<link rel="stylesheet" href="{epub_href}">\n'
             '<link rel="stylesheet" href="/_bookkit/preview.css">\n')
     if book_stylesheet(root):
         head += '<link rel="stylesheet" href="/styles/book.css">\n'
@@ -127,7 +130,7 @@ def make_handler(root: Path, state: State) -> type[BaseHTTPRequestHandler]:
     fonts_css = font_face_css(faces, lambda path: urls[path])
     assets: dict[str, tuple[str, Callable[[], bytes]]] = {
         "/_bookkit/fonts.css": ("text/css", lambda: fonts_css.encode()),
-        "/_bookkit/epub.css": ("text/css", lambda: style_path(root, "epub.css").read_bytes()),
+        "/_bookkit/epub.css": ("text/css", lambda: Path(str(PACKAGE_STYLES / "epub.css")).read_bytes()),
         "/_bookkit/preview.css": ("text/css", lambda: Path(str(PACKAGE_STYLES / "preview.css")).read_bytes()),
         "/_bookkit/reload.js": ("text/javascript",
                                 lambda: Path(str(PACKAGE_TEMPLATES / "preview-reload.js")).read_bytes()),

@@ -2,7 +2,8 @@
 
 The spine width follows the interior's real page count times the paper caliper, so
 the cover always matches the PDF a printer receives; the e-book cover is the same
-front panel, rendered on its own and rasterised.
+front panel, rendered on its own and rasterised. The cover template links the book's
+`styles/book.css`, so what its `url()`s name is relative to `styles/`, as in the PDF.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..cache import Cache, atomic_write, digest
 from ..diagnostics import BookError
 from ..fonts import font_face_css, print_faces
 from ..pipeline import Prepared
-from ..templates_env import book_stylesheet, environment
+from ..templates_env import Stylesheet, book_stylesheet, environment
 from .pdf import captured_warnings
 
 #: KDP prints spine text only from this many pages on.
@@ -136,11 +137,14 @@ _REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^
 
 
 def _loaded_files(html: str, root: Path) -> list[bytes]:
-    """The contents of every file the cover HTML refers to (fonts, and images a book's template adds)."""
+    """The contents of every file the cover HTML refers to (fonts, images a book's template adds,
+    the book's stylesheets and the files those load, relative to each stylesheet's folder)."""
     found = []
     for match in _REFERENCE.finditer(html):
         ref = match[1] or match[2]
         path = Path(unquote(urlparse(ref).path)) if ref.startswith("file:") else root / ref
         if path.is_file():
             found.append(ref.encode() + path.read_bytes())
+            if path.suffix.lower() == ".css":
+                found += Stylesheet.read(path).loads(root)
     return found

@@ -162,13 +162,17 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
             embedded.append(_local_copy(cjk, tmpdir / "NotoSansCJKsc-subset.otf"))
         fonts = [f.path for f in embedded]
         css = tmpdir / "book.css"
-        css.write_text(font_face_css(embedded, lambda p: "../fonts/" + p.name)
-                       + style_path(book.root, "epub.css").read_text(encoding="utf-8"), encoding="utf-8")
+        base_css, css_diags = style_path(book.root, "epub.css"), []
+        if base_css == book.root / "styles" / "epub.css":  # the book's own, carried as book.css is
+            base_text, css_diags = epub_stylesheet(base_css, book.root)
+        else:
+            base_text = base_css.read_text(encoding="utf-8")
+        css.write_text(font_face_css(embedded, lambda p: "../fonts/" + p.name) + base_text, encoding="utf-8")
         stylesheets = [css]
         own_css = book_stylesheet(book.root)
-        css_diags: list[Diagnostic] = []
         if own_css:  # the book's own rules: a second stylesheet, linked after the defaults
-            text, css_diags = epub_stylesheet(own_css, book.root)
+            text, own_diags = epub_stylesheet(own_css, book.root)
+            css_diags += own_diags
             stylesheets.append(tmpdir / "book-own.css")
             stylesheets[-1].write_text(text, encoding="utf-8")
         args = ["-f", "json", "-t", "epub3", "-o", str(tmpdir / "book.epub"),

@@ -1,23 +1,26 @@
-"""A book's own `styles/book.css` as the EPUB can carry it.
+"""A book's own stylesheet (`styles/book.css`, or a `styles/epub.css` that replaces the packaged
+one) as the EPUB can carry it.
 
 The PDF and the cover load the files a stylesheet names through the safe fetcher,
 which refuses remote and outside files. The EPUB copies the stylesheet into the
-package as it is, and pandoc packs none of the files it names: a remote or
-`file:` URL there makes epubcheck fail, and an e-reader would try to load it; a
-relative one points at a file the package does not hold. So the EPUB's copy
-leaves out each declaration (and each `@import` or `@font-face`) that names a
-file, and says so at its place in `styles/book.css`. `data:` URLs stay.
+package as it is, and pandoc packs none of the files it names: a relative url()
+(relative to the stylesheet's folder, `styles/`) points at a file the package does
+not hold, and epubcheck fails on it. So the EPUB's copy leaves out each
+declaration (and each `@import` or `@font-face`) that names a file, and says so
+(L007) at its place in the book's stylesheet. `data:` URLs stay. A remote or outside
+file never gets this far: the resource gate refuses the book when it loads.
 """
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 import tinycss2
 
 from ..diagnostics import Diagnostic, warning
-from .fetch import is_inside
+from ..resources import book_relative, vet_path
 
 #: at-rules whose block holds rules (kept, with their rules filtered in turn)
 _NESTING = {"media", "supports", "layer", "container"}
@@ -26,6 +29,7 @@ _NESTING = {"media", "supports", "layer", "container"}
 def epub_stylesheet(path: Path, book_root: Path) -> tuple[str, list[Diagnostic]]:
     """The stylesheet's text without the rules that name files, and a warning for each one left out."""
     rel = path.relative_to(book_root).as_posix()
+    base_dir = posixpath.dirname(rel)  # a url() is relative to the stylesheet's own folder
     diags: list[Diagnostic] = []
 
     def refused(node) -> bool:
@@ -33,7 +37,7 @@ def epub_stylesheet(path: Path, book_root: Path) -> tuple[str, list[Diagnostic]]
         found = False
         for line, column, url in _urls(node):
             found = True
-            diags.append(warning(rel, line, *_why(url, path.parent, book_root), column=column))
+            diags.append(warning(rel, line, *_why(url, base_dir, book_root), column=column))
         return found
 
     def rules(nodes) -> str:
@@ -84,12 +88,14 @@ def _urls(node):
                 stack.extend(reversed(children))
 
 
-def _why(url: str, folder: Path, book_root: Path) -> tuple[str, str]:
+def _why(url: str, base_dir: str, book_root: Path) -> tuple[str, str]:
+    """Why the rule naming `url` is left out: the gate's refusal if it has one (the book fails to
+    load for those, so this is for completeness), else L007 with the file the url names, which is
+    relative to the stylesheet's own folder `base_dir`."""
     shown = url if len(url) < 120 else url[:117] + "..."
-    scheme = urlparse(url).scheme.lower()
-    if scheme not in ("", "file"):
-        return "L005", f"remote resource refused: '{shown}' is left out of the EPUB"
-    target = Path(unquote(urlparse(url).path)) if scheme == "file" else folder / unquote(url.split("#")[0].split("?")[0])
-    if not is_inside(target, [book_root.resolve()]):
-        return "L004", f"resource outside the book directory refused: '{shown}' is left out of the EPUB"
-    return "L007", f"'{shown}' is not carried into the EPUB, which packs no file a stylesheet names; the EPUB leaves that rule out"
+    path = unquote(url.split("#")[0].split("?")[0])
+    refused = vet_path(book_root, path, base_dir, "stylesheet resource", "missing")
+    if refused and refused[0] != "missing":
+        return refused[0], f"{refused[1]}; it is left out of the EPUB"
+    return "L007", (f"'{shown}' ({book_relative(path, base_dir)}) is not carried into the EPUB, which packs "
+                    "no file a stylesheet names; the EPUB leaves that rule out")

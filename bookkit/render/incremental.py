@@ -25,7 +25,7 @@ from ..code import uses_code
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
-from ..templates_env import book_stylesheet, style_path
+from ..templates_env import print_stylesheets
 from .html import book_html
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
@@ -104,11 +104,9 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     font_ids = [f"{f.path}:{f.path.stat().st_size}" for f in faces]
     roots = [str(book.root)] + sorted({str(f.path.parent) for f in faces}) + [str(cache.root)]
     base = book.root.as_uri() + "/"
-    styles = [font_face_css(faces, lambda p: p.resolve().as_uri()),
-              style_path(book.root, "print.css").read_text(encoding="utf-8")]
-    own_extra = book_stylesheet(book.root)
-    if own_extra:
-        styles.append(own_extra.read_text(encoding="utf-8"))
+    sheets = print_stylesheets(book.root)  # each with its own folder as base URL
+    styles = [(font_face_css(faces, lambda p: p.resolve().as_uri()), base)] + [(s.text, s.base_url) for s in sheets]
+    loaded = [data for s in sheets for data in s.loads(book.root)]
     created = build_timestamp(config.date)
     identifier = "bookkit-" + book.slug[:48]
     front_parts = [p for p in prepared.parts if p.kind == "front"]
@@ -127,7 +125,8 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     stats = LayoutStats()
 
     def spec(name, html, extra, passes, sources):
-        return PartSpec(name, html, styles + extra, base, roots, font_ids, created, identifier, passes, sources)
+        return PartSpec(name, html, styles + [(css, base) for css in extra], base, roots, font_ids, created,
+                        identifier, passes, sources, loaded)
 
     def content_specs(gutter: float) -> list[PartSpec]:
         page = page_css(config.trim_inches, config.bleed, gutter, marks)

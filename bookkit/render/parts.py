@@ -40,19 +40,20 @@ class PartSpec:
 
     name: str  # "front", or the chapter's slug (plus ":margins" for its folios and heads)
     html: str
-    stylesheets: list[str]
-    base_url: str
+    stylesheets: list[tuple[str, str]]  # (CSS text, the URL its url()s are relative to)
+    base_url: str  # the HTML's
     roots: list[str]  # folders the fetcher may read from
     font_ids: list[str]  # font file paths and sizes: a changed font is a changed layout
     created: str  # PDF creation date (reproducible builds)
     identifier: str
     note_passes: int  # paragraph-push relayouts allowed (0 for margins)
     sources: list[str] = field(default_factory=list)  # chapter files laid out in this part
+    loaded: list[bytes] = field(default_factory=list)  # path and content of files the stylesheets load
 
     def key(self) -> str:
-        return digest("pdfpart-4", __version__, weasyprint_version(), weasyfix.cache_key(), self.html,
-                      *self.stylesheets, self.base_url, *self.font_ids, self.created, self.identifier,
-                      str(self.note_passes))
+        return digest("pdfpart-5", __version__, weasyprint_version(), weasyfix.cache_key(), self.html,
+                      *(part for sheet in self.stylesheets for part in sheet), self.base_url, *self.loaded,
+                      *self.font_ids, self.created, self.identifier, str(self.note_passes))
 
 
 @dataclass
@@ -88,8 +89,8 @@ def lay_out(spec: PartSpec) -> PartResult:
     pushed: set[str] = set()
 
     def render():
-        css = [CSS(string=s, font_config=font_config, url_fetcher=fetcher, base_url=spec.base_url)
-               for s in spec.stylesheets]
+        css = [CSS(string=text, font_config=font_config, url_fetcher=fetcher, base_url=base)
+               for text, base in spec.stylesheets]
         if pushed:
             css.append(CSS(string=push_css(pushed)))
         return HTML(string=spec.html, base_url=spec.base_url, url_fetcher=fetcher).render(

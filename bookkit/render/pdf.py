@@ -22,7 +22,7 @@ from ..code import uses_code
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
-from ..templates_env import book_stylesheet, style_path
+from ..templates_env import print_stylesheets
 from .html import book_html
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
 from .pdfpost import add_page_labels, assemble, assembly_key, page_label_ranges, stable_document_id
@@ -154,16 +154,14 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
 
     font_config = FontConfiguration()
     css_text = font_face_css(faces, lambda p: p.resolve().as_uri())
-    stylesheets = [style_path(book.root, "print.css").read_text(encoding="utf-8")]
-    own_extra = book_stylesheet(book.root)
-    if own_extra:
-        stylesheets.append(own_extra.read_text(encoding="utf-8"))
+    stylesheets = print_stylesheets(book.root)  # each with its own folder as base URL
 
     pushed: set[str] = set()
 
     def layout(gutter: float):
         css = [CSS(string=css_text, font_config=font_config, url_fetcher=fetcher, base_url=base)]
-        css += [CSS(string=s, font_config=font_config, url_fetcher=fetcher, base_url=base) for s in stylesheets]
+        css += [CSS(string=s.text, font_config=font_config, url_fetcher=fetcher, base_url=s.base_url)
+                for s in stylesheets]
         css.append(CSS(string=page_css(config.trim_inches, bleed, gutter, marks), font_config=font_config))
         if pushed:
             css.append(CSS(string=push_css(pushed)))
