@@ -236,8 +236,16 @@ def _load(args, book_root: Path, console: Console):
     from .book import load_book
 
     console.detail("loading book")
-    book = load_book(book_root, strict=args.strict)
-    return book
+    try:
+        return load_book(book_root, strict=args.strict)
+    except BookError as exc:
+        from .check import check_book
+
+        # what `check` would say, in full: the rules over the chapters as well as the loading problems
+        everything = check_book(book_root, strict=args.strict, cache=Cache(book_root, enabled=not args.no_cache))
+        if not any(d.is_error for d in everything):
+            raise
+        raise BookError(everything) from exc
 
 
 def _finish(diags: list[Diagnostic], args, console: Console) -> int:

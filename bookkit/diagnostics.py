@@ -34,7 +34,8 @@ CODES: dict[str, str] = {
     "L004": "reference to a resource outside the book directory",
     "L005": "remote resource refused",
     "L006": "file is not a usable image",
-    "L007": "file named by styles/book.css is not carried into the EPUB",
+    "L007": "file named by a book stylesheet is not carried into the EPUB",
+    "L008": "stylesheet is not UTF-8 text",
     # structure
     "S001": "chapter has no level-1 title",
     "S002": "heading level skips",

@@ -184,17 +184,69 @@ def vet_book_files(book_root: Path) -> list[Diagnostic]:
             if refused and refused[0] != "missing":
                 diags.append(error(rel, None, *refused))
             elif refused is None and folder == STYLE_DIR and path.suffix.lower() == ".css":
-                text = path.read_text(encoding="utf-8", errors="replace")
+                raw = path.read_bytes()
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:  # the renderers read stylesheets as UTF-8 text
+                    line = raw[:exc.start].count(b"\n") + 1
+                    column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+                    diags.append(error(rel, line, "L008", f"stylesheet is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                                                          "save it as UTF-8", column))
+                    continue
                 for line, column, code, message in vet_stylesheet(root, text, path.parent.relative_to(root).as_posix()):
                     report = warning if code == "L001" else error  # a missing file is skipped, as a browser does
                     diags.append(report(rel, line, code, message, column))
             elif refused is None and folder == TEMPLATE_DIR and path.suffix.lower() in TEMPLATE_SUFFIXES:
                 env = env or environment(root)
                 try:
-                    env.get_template(path.relative_to(base).as_posix())
+                    template = env.get_template(path.relative_to(base).as_posix())
                 except BookError as exc:
                     diags.extend(exc.diagnostics)
+                    continue
+                diags.extend(template_rules(env, rel, template.filename))
     return diags
+
+
+def template_rules(env: jinja2.Environment, rel: str, filename: str | None) -> list[Diagnostic]:
+    """What rendering a book's template would fail on, found by reading it, so `check` says what the
+    build would: T001 for an attribute or key the sandbox refuses as Python internals (`x.__init__`,
+    `x["__globals__"]`, `x.mro`); the gate's refusal or T003 for an include, import or extends of a
+    name that is refused or missing; T003 for `config.<key>` that no book.yaml key has. (A name
+    computed while rendering is still stopped there, by the sandbox and StrictUndefined.)"""
+    import dataclasses
+
+    from jinja2 import nodes
+    from jinja2.sandbox import UNSAFE_FUNCTION_ATTRIBUTES, UNSAFE_GENERATOR_ATTRIBUTES, UNSAFE_METHOD_ATTRIBUTES
+
+    from .config import Config
+    from .diagnostics import did_you_mean
+
+    unsafe = UNSAFE_FUNCTION_ATTRIBUTES | UNSAFE_METHOD_ATTRIBUTES | UNSAFE_GENERATOR_ATTRIBUTES | {"mro"}
+    config_names = {f.name for f in dataclasses.fields(Config)} | {
+        name for name, value in vars(Config).items() if isinstance(value, property)}
+    source = Path(filename).read_text(encoding="utf-8") if filename else ""
+    found = []
+    tree = env.parse(source)
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(name, str) and (name.startswith("_") or name in unsafe):
+            found.append(error(rel, node.lineno, "T001", f"template tried to reach Python internals, which "
+                                                         f"templates may not: '{name}'"))
+        elif (isinstance(name, str) and isinstance(node.node, nodes.Name) and node.node.name == "config"
+              and name not in config_names):
+            found.append(error(rel, node.lineno, "T003", f"template failed: 'config' has no key '{name}'"
+                                                         f"{did_you_mean(name, config_names)}"))
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        name = getattr(node.template, "value", None)
+        if not isinstance(name, str):
+            continue
+        try:
+            env.get_template(name)
+        except BookError as exc:
+            found += [error(rel, node.lineno, d.code, d.message, None) for d in exc.diagnostics]
+        except jinja2.TemplateNotFound:
+            found.append(error(rel, node.lineno, "T003", f"template '{name}' not found in templates/ or the packaged ones"))
+    return found
 
 
 def vet_written_dirs(book_root: Path) -> list[Diagnostic]:

@@ -21,11 +21,6 @@ from conftest import BOOKS, copy_book, run_cli
 
 PROBLEM = re.compile(r"^(?P<where>\S*): (?P<severity>error|warning)\[(?P<code>\w+)\]: ")
 
-#: fixtures whose build still reports a stylesheet's refused URLs (L004/L005 from WeasyPrint's
-#: fetcher) that `check` does not see yet: the resource gate for stylesheets is another change's
-STYLESHEET_GATE = {"hostile-stylesheet"}
-
-
 def problems(stderr: str) -> set[str]:
     return {line for line in stderr.splitlines()
             if (m := PROBLEM.match(line)) and m["code"] not in LAYOUT_ONLY}
@@ -58,8 +53,7 @@ def runs(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="stylesheet gate"))
-                                  if n in STYLESHEET_GATE else n for n in FIXTURES])
+@pytest.mark.parametrize("name", FIXTURES)
 def test_check_and_build_agree(name, runs):
     checked, built = runs[name]
     for run in (checked, built):

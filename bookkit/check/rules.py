@@ -23,7 +23,10 @@ _DEFINITION = re.compile(r"^ {0,3}\[\^(?P<label>[^\]\s]+)\]:", re.MULTILINE)
 
 
 def unknown_citations(book: Book, chapter: Chapter, sites: list[Site]) -> list[Diagnostic]:
-    """C001: every citation of a key the bibliography lacks, at its line and column."""
+    """C001: every citation of a key the bibliography lacks, at its line and column (none when the
+    bibliography file itself is missing: B004 says that once)."""
+    if book.bibliography.missing:
+        return []
     keys = book.bibliography.keys
     return [error(chapter.path, s.line, "C001", f"unknown citation key '{s.detail}'{did_you_mean(s.detail, keys)}",
                   s.column)
