@@ -23,12 +23,23 @@ from __future__ import annotations
 import copy
 import re
 from collections import deque
+from functools import lru_cache
 from typing import Any
 
 from .book import Chapter
 from .diagnostics import Diagnostic, error, warning
-from .rawhtml import (MAX_DEPTH, NOT_XML, control_character_message, placeholder, repair, scan, unsafe_attribute, unsafe_url,
-                      xhtml_name)
+from .locate import Source
+from .rawhtml import (
+    MAX_DEPTH,
+    NOT_XML,
+    control_character_message,
+    placeholder,
+    repair,
+    scan,
+    unsafe_attribute,
+    unsafe_url,
+    xhtml_name,
+)
 from .transforms import iter_nodes
 
 #: Raw formats that end up in the print HTML or the EPUB's XHTML.
@@ -306,9 +317,17 @@ def _locate_raw(text: str, ast: dict) -> dict[int, int | None]:
 
 
 def _line_of(text: str, needle: str) -> int | None:
+    """The line of the first `needle` in running text (outside code, comments and math, where the
+    same characters would be an example, not the HTML being reported); else of the first anywhere
+    (a raw `{=html}` block is fenced like code)."""
     if not needle:
         return None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if needle in line:
-            return number
-    return None
+    source = _source(text)
+    match = source.find(needle, 0)
+    at = match.start() if match is not None else text.find(needle)
+    return source.position(at)[0] if at >= 0 else None
+
+
+@lru_cache(maxsize=8)
+def _source(text: str) -> Source:
+    return Source(text)
