@@ -115,12 +115,13 @@ def _finish_xhtml(data: bytes, stats: dict, facts: PackageFacts) -> tuple[bytes,
             top.set("role", ROLES[kind])
         matter = {"titlepage": "frontmatter", "preface": "frontmatter", "chapter": "bodymatter",
                   "appendix": "backmatter", "bibliography": "backmatter"}.get(kind)
-        for el in (top, top.find("x:h1", NS)):  # a role's part of the book, from epub.joined_ast
+        has_role = False
+        for el in (top, top.find("x:h1", NS)):  # a front- or back-matter role's part, from epub.joined_ast
             if el is not None and el.get("data-matter"):
-                matter = el.attrib.pop("data-matter")
+                matter, has_role = el.attrib.pop("data-matter"), True
         if matter:
             body.set(EPUB_TYPE, matter)
-        if kind in LANDMARKS and kind != "bodymatter":
+        if kind == "bibliography" or (has_role and kind in LANDMARKS):
             found.append(kind)
         if kind == "chapter":
             found.append("bodymatter")
