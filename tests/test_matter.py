@@ -8,6 +8,7 @@ and the live preview's HTML; and `check` for the rules an author can break.
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 
@@ -59,6 +60,19 @@ def test_display_pages_stand_alone_on_a_recto_without_folio_or_running_head(buil
     assert not re.fullmatch(r"[ivxlc]+|\d+", lines[-1]), lines  # no folio below it
     assert not _lines(pages[index + 1]), "the verso after a display page stays blank"
     assert not _lines(pages[index - 1]), "the verso before a display page stays blank"
+
+
+def test_untitled_pages_have_a_bookmark_and_their_pages_counted(built):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(_pdf(built)))
+    marks = {item.get_title(): item.get_dest().get_index() for item in pdf.get_toc()}
+    pdf.close()
+    pages = pdf_page_texts(_pdf(built))
+    assert marks["Dedication"] == _page_of(pages, "For Ada") and marks["Epigraph"] == _page_of(pages, "A book is")
+    result = run_cli("stats", "--json", "--book", str(built))
+    rows = {row["chapter"]: row for row in json.loads(result.out)["chapters"]}
+    assert rows["chapters/00-dedication.md"]["pages"] == 2, rows["chapters/00-dedication.md"]
 
 
 def test_front_roles_have_roman_folios_and_back_roles_arabic(built):
@@ -130,8 +144,8 @@ def test_preview_sections_have_roles_and_untitled_pages_no_heading(built):
 
     html = preview_html(built, Cache(built), 1)
     dedication = re.search(r'<section class="chapter [^"]*matter-dedication[^>]*>(.*?)</section>', html, re.S)
-    assert 'role="doc-dedication"' in dedication[0] and 'aria-label="Dedication"' in dedication[0]
-    assert "<h1" not in dedication[1] and "For Ada" in dedication[1]
+    assert 'role="doc-dedication"' in dedication[0]
+    assert re.search(r'<h1 class="chapter-title untitled">Dedication</h1>', dedication[1]) and "For Ada" in dedication[1]
     assert re.search(r'<section class="chapter kind-back [^"]*matter-glossary[^>]*role="doc-glossary"', html)
     toc = html[html.index('<nav class="toc"'):html.index("</nav>")]
     assert "Foreword" in toc and "Dedication" not in toc and "ch-00-dedication" not in toc
