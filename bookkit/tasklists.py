@@ -26,6 +26,7 @@ def _item_boxes(ast) -> list[tuple[list, dict]]:
 
 
 def _boxes_of(node: dict) -> list[tuple[list, dict]]:
+    """The task items of one bullet list: a box character, then a space or nothing."""
     found = []
     for item in node["c"]:
         first = item[0] if item else None

@@ -151,6 +151,11 @@ def test_preview_sections_have_roles_and_untitled_pages_no_heading(built):
     assert "Foreword" in toc and "Dedication" not in toc and "ch-00-dedication" not in toc
 
 
+def test_fixture_with_every_role_checks_clean_under_strict(tmp_path):
+    result = run_cli("check", "--strict", "--book", str(copy_book("matter", tmp_path)))
+    assert result.code == 0 and "0 error(s), 0 warning(s)" in result.err, result.err
+
+
 def test_untitled_page_only_for_dedication_and_epigraph(tmp_path):
     book = copy_book("matter", tmp_path)
     (book / "chapters/03-preface.md").write_text("# {.preface}\n\nText.\n", encoding="utf-8")
