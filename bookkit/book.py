@@ -13,6 +13,7 @@ from pathlib import Path
 from .bibliography import Bibliography, load_bibliography
 from .config import CONFIG_FILE, Config, load_config
 from .diagnostics import BookError, Diagnostic, error
+from .matter import Role, role_of, untitled_roles
 from .resources import book_relative, vet_path
 from .templates_env import vet_book_files, vet_written_dirs
 
@@ -22,7 +23,8 @@ CHAPTER_DIR = "chapters"
 #: bigger is almost certainly a mistake (a pasted dump) and must be split to build.
 MAX_CHAPTER_BYTES = 2 * 1024 * 1024
 
-_HEADING = re.compile(r"^ {0,3}#\s+(?P<title>.+?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*#*\s*$")
+#: an ATX level-1 heading; the title may be empty (`# {.dedication}`: an untitled page)
+_HEADING = re.compile(r"^ {0,3}#(?:[ \t]+(?P<title>.*?))?[ \t]*(?:\{(?P<attrs>[^}]*)\})?[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^(?P<title>.+?)\s*(?:\{(?P<attrs>[^}]*)\})?$")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}=+\s*$")
 
@@ -39,10 +41,22 @@ class Chapter:
     classes: tuple[str, ...] = ()
     number: int | None = None  # chapter number for numbered body chapters
 
+    untitled: bool = False  # `# {.dedication}`: the page has no title; `title` is the role's name
+
+    @property
+    def role(self) -> Role | None:
+        """The front- or back-matter role its title's class gives it (bookkit/matter.py)."""
+        return role_of(self.classes)
+
     @property
     def kind(self) -> str:
+        role = self.role
+        if role is not None and role.matter != "either":
+            return role.matter
         if "appendix" in self.classes:
             return "back"
+        if role is not None:
+            return "back" if self._after_body else "front"
         if "unnumbered" in self.classes or "frontmatter" in self.classes:
             return "front" if self.number is None and not self._after_body else "back"
         return "body"
@@ -106,6 +120,7 @@ def load_book(root: Path, strict: bool = False, keep_going: bool = False) -> Boo
             if chapter is not None:
                 chapters.append(chapter)
         _number_chapters(chapters)
+        diags.extend(matter_order(chapters))
         diags.extend(vet_book_files(root))
         # the default bibliography.bib is needed only once something is cited (convert.py says so)
         bib = load_bibliography(root, config.bibliography, required="bibliography" in config.lines)
@@ -176,8 +191,13 @@ def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, lis
     title, line, classes = _first_heading(text)
     if title is None:
         diags.append(error(rel, 1, "S001", "chapter does not open with a level-1 title ('# Title')"))
+    elif not title and not (role_of(classes) and role_of(classes).untitled):
+        allowed = " or ".join(f"'# {{.{name}}}'" for name in untitled_roles())
+        diags.append(error(rel, line, "S001", f"the level-1 title is empty: only an untitled page ({allowed}) "
+                                              "may have no title"))
     else:
-        chapter.title, chapter.title_line, chapter.classes = title, line, classes
+        chapter.title, chapter.title_line, chapter.classes = title or role_of(classes).label, line, classes
+        chapter.untitled = not title
     return chapter, diags
 
 
@@ -224,24 +244,48 @@ def _first_heading(text: str) -> tuple[str | None, int | None, tuple[str, ...]]:
     return None, None, ()
 
 
-def _title(title: str, attrs: str | None, line: int) -> tuple[str, int, tuple[str, ...]]:
+def _title(title: str | None, attrs: str | None, line: int) -> tuple[str, int, tuple[str, ...]]:
     tokens = (attrs or "").split()
     classes = tuple(tok[1:] for tok in tokens if tok.startswith("."))
     if "-" in tokens:
         classes += ("unnumbered",)
-    return title.strip(), line, classes
+    return (title or "").strip(), line, classes
 
 
 def _number_chapters(chapters: list[Chapter]) -> None:
+    """Numbers for the body chapters; a chapter with a role, `.unnumbered` or `.appendix` has none."""
     number = 0
     seen_body = False
     for chapter in chapters:
         if "appendix" in chapter.classes:
             chapter._after_body = True
             continue
-        if "unnumbered" in chapter.classes or "frontmatter" in chapter.classes:
+        if chapter.role is not None or "unnumbered" in chapter.classes or "frontmatter" in chapter.classes:
             chapter._after_body = seen_body
             continue
         seen_body = True
         number += 1
         chapter.number = number
+
+
+def matter_order(chapters: list[Chapter]) -> list[Diagnostic]:
+    """P001: a front-matter role after the first numbered chapter, or a back-matter role before it.
+
+    The print edition lays the front matter out before the body with roman folios, so
+    a dedication read after chapter 1 would land on a page it cannot have.
+    """
+    first = next((c for c in chapters if c.number is not None), None)
+    if first is None:
+        return []
+    out = []
+    for chapter in chapters:
+        role = chapter.role
+        if role is None or role.matter == "either":
+            continue
+        before = chapter.index < first.index
+        if (role.matter == "front") != before:
+            where = "before" if role.matter == "front" else "after"
+            out.append(error(chapter.path, chapter.title_line, "P001",
+                             f"a {role.label.lower()} is {role.matter} matter: it belongs {where} the first "
+                             f"numbered chapter ({first.path}); change the order of the chapters"))
+    return out

@@ -68,6 +68,9 @@ CODES: dict[str, str] = {
     "R006": "a font bookkit did not ship reached the PDF (the machine's font)",
     # math (issue 15)
     "M001": "formula the math converter cannot typeset (shown as its TeX)",
+    # front and back matter (issue 16)
+    "P001": "front-matter role after the first chapter, or back-matter role before it",
+    "P002": "PDF figure that cannot be converted to an image",
 }
 
 

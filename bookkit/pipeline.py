@@ -16,8 +16,11 @@ from .check import run_checks, timelines
 from .code import number_captions
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
 from .diagnostics import Diagnostic, Report
+from .matter import name_untitled
 from .mathtex import typeset_math
+from .pdffigure import rasterise_pdf_figures
 from .sanitize import sanitize
+from .tasklists import mark_task_lists
 from .templates_env import environment
 from .timeline import render_svg
 from .transforms import (cited_keys, count, figure, map_blocks, number_figures, resolve_images,
@@ -64,6 +67,9 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     for chapter, ast in zip(chapters, asts):
         report.extend(sanitize(ast, chapter))
         images += resolve_images(ast, posixpath.dirname(chapter.path))
+        images += rasterise_pdf_figures(ast, book.root, cache)  # issue 16: PDF figures, task lists, untitled pages
+        mark_task_lists(ast)
+        name_untitled(chapter, ast)
         ast["blocks"] = _expand_timelines(ast["blocks"], book, chapter, cache, env, images)
         figure_number = number_figures(ast, figure_number)
         separate_note_calls(ast)
@@ -71,7 +77,7 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
         title_ast = {**ast, "blocks": [{"t": "Plain", "c": header["c"][2]}] if header else []}
         ident = header["c"][1][0] if header else chapter.slug
         parts.append(Converted(
-            chapter=chapter, slug=ident or chapter.slug, title=stringify(header["c"][2]) if header else chapter.title,
+            chapter=chapter, slug=ident or chapter.slug, title=(stringify(header["c"][2]) if header else "") or chapter.title,
             title_html="", classes=chapter.classes, number=chapter.number, kind=chapter.kind,
             ast=ast, title_ast=title_ast, body_ast={**ast, "blocks": rest},
             cited=cited_keys(ast), notes=count(ast, "Note"),

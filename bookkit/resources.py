@@ -169,14 +169,22 @@ def image_kind(path: Path) -> str | None:
 
 
 def vet_image(root: Path, src: str, chapter_dir: str) -> Refusal | None:
-    """(code, message) when the image `src` must not be embedded, else None."""
+    """(code, message) when the image `src` must not be embedded, else None.
+
+    A one-page PDF passes: the build draws it as a PNG (bookkit/pdffigure.py).
+    """
+    from .pdffigure import is_pdf, pdf_problem
+
     refused = vet_path(root, src, chapter_dir, "image", "L001")
     if refused:
         return refused
     rel = book_relative(src, chapter_dir)
     kind = image_kind(root / rel)
+    if kind is None and is_pdf(root / rel):  # a PDF figure, drawn as a PNG by bookkit/pdffigure.py
+        problem = pdf_problem(root / rel)
+        return ("P002", f"PDF figure '{rel}' {problem}") if problem else None
     if kind is None:
-        return "L006", f"image '{rel}' is not a PNG, JPEG, GIF, WebP or SVG file"
+        return "L006", f"image '{rel}' is not a PNG, JPEG, GIF, WebP, SVG or one-page PDF file"
     if kind == "SVG":
         return _vet_svg_references(root, rel)
     return None

@@ -16,6 +16,7 @@ from ..book import Chapter
 from ..diagnostics import Diagnostic, error, warning
 from ..locate import COMMENT, Site, Source
 from ..transforms import iter_nodes
+from ..tasklists import task_boxes
 
 #: the warning pandoc's HTML writers (html5 and epub3 alike) give for TeX they cannot convert
 MATH_WARNING = re.compile(r"Could not convert TeX math (?P<tex>.*), rendering as TeX", re.DOTALL)
@@ -78,8 +79,9 @@ def missing_glyphs(chars: set[str]) -> set[str]:
 def glyph_rules(chapter: Chapter, ast: dict, source: Source) -> list[Diagnostic]:
     """R002: a character of the chapter's text that no packaged font has a glyph for."""
     chars: set[str] = set()
+    drawn = task_boxes(ast)  # a task list's box is drawn by the stylesheet, not a glyph
     for node in iter_nodes(ast.get("blocks", [])):
-        if node["t"] in ("Str", "Code", "CodeBlock"):
+        if node["t"] in ("Str", "Code", "CodeBlock") and id(node) not in drawn:
             chars |= set(node["c"] if node["t"] == "Str" else node["c"][1])
     out = []
     for ch in sorted(missing_glyphs(chars)):

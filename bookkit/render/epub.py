@@ -100,12 +100,24 @@ def joined_ast(prepared: Prepared) -> dict:
         if part.number is None and "unnumbered" not in classes:
             classes.append("unnumbered")
         attrs = [["epub:type", _epub_type(part)]]
+        role = part.chapter.role if part.chapter else None
+        if role is not None:  # front and back matter roles (issue 16): bookkit/matter.py
+            classes += [f"matter-{role.name}"] + (["matter-display"] if role.display else [])
+            attrs.append(["data-matter", part.kind + "matter"])
+            if role.display:
+                classes.append("unlisted")  # not in the contents
+        if part.chapter is not None and part.chapter.untitled:
+            title_inlines = str_inlines(part.title)  # the role's name, for navigation and screen readers
+            classes.append("untitled")
         blocks.append({"t": "Header", "c": [1, [part.slug, classes, attrs], title_inlines]})
         blocks.extend(part.body_ast["blocks"])
     return {"pandoc-api-version": api or [1, 23, 1], "meta": _meta(prepared), "blocks": blocks}
 
 
 def _epub_type(part) -> str:
+    role = part.chapter.role if part.chapter else None
+    if role is not None:  # about the author has no term of its own in EPUB's vocabulary
+        return role.epub_type or part.kind + "matter"
     if part.slug == "bibliography":
         return "bibliography"
     if "appendix" in part.classes:

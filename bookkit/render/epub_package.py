@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..matter import ROLES as MATTER_ROLES
+
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -24,7 +26,11 @@ NS = {
 EPUB_TYPE = "{%s}type" % NS["epub"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ROLES = {"chapter": "doc-chapter", "preface": "doc-preface", "appendix": "doc-appendix",
-         "bibliography": "doc-bibliography"}
+         "bibliography": "doc-bibliography",
+         **{r.epub_type: r.aria for r in MATTER_ROLES.values() if r.epub_type}}  # issue 16: bookkit/matter.py
+#: the landmarks a section's epub:type adds, with their labels
+LANDMARKS = {"bodymatter": "Start of Content", "bibliography": "Bibliography",
+             **{r.epub_type: r.label for r in MATTER_ROLES.values() if r.landmark}}
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
@@ -109,10 +115,14 @@ def _finish_xhtml(data: bytes, stats: ContentStats, facts: PackageFacts) -> tupl
             top.set("role", ROLES[kind])
         matter = {"titlepage": "frontmatter", "preface": "frontmatter", "chapter": "bodymatter",
                   "appendix": "backmatter", "bibliography": "backmatter"}.get(kind)
+        has_role = False
+        for el in (top, top.find("x:h1", NS)):  # a front- or back-matter role's part, from epub.joined_ast
+            if el is not None and el.get("data-matter"):
+                matter, has_role = el.attrib.pop("data-matter"), True
         if matter:
             body.set(EPUB_TYPE, matter)
-        if kind == "bibliography":
-            found.append("bibliography")
+        if kind == "bibliography" or (has_role and kind in LANDMARKS):
+            found.append(kind)
         if kind == "chapter":
             found.append("bodymatter")
     for el in root.iter("{%s}*" % NS["x"]):
@@ -260,7 +270,6 @@ def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[
         nav.addnext(page_nav)
     ol = nav.find("x:ol", NS)
     have = {a.get(EPUB_TYPE) for a in ol.iter("{%s}a" % NS["x"])}
-    labels = {"bodymatter": "Start of Content", "bibliography": "Bibliography"}
     seen = set()
     for kind, href, _ in landmarks:
         if kind in have or kind in seen:
@@ -269,7 +278,7 @@ def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[
         li = etree.SubElement(ol, "{%s}li" % NS["x"])
         a = etree.SubElement(li, "{%s}a" % NS["x"], href=href)
         a.set(EPUB_TYPE, kind)
-        a.text = labels[kind]
+        a.text = LANDMARKS[kind]
         li.tail = "\n"
     return _serialize(tree)
 
