@@ -64,6 +64,10 @@ CODES: dict[str, str] = {
     "R006": "a font bookkit did not ship reached the PDF (the machine's font)",
     # math (issue 15)
     "M001": "formula the math converter cannot typeset (shown as its TeX)",
+    # numbered cross-references (issue 15)
+    "X001": "unknown cross-reference label",
+    "X002": "cross-reference label that is also a bibliography key",
+    "X003": "cross-reference label defined twice",
 }
 
 

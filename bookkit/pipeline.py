@@ -14,6 +14,7 @@ from .book import Book
 from .cache import Cache, atomic_write, digest
 from .check import run_checks, timelines
 from .code import number_captions
+from .crossref import resolve as resolve_crossrefs
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
 from .diagnostics import Diagnostic, Report
 from .mathtex import typeset_math
@@ -60,12 +61,11 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     env = environment(book.root)
     parts: list[Converted] = []
     images: list[str] = []
-    figure_number = 1
     for chapter, ast in zip(chapters, asts):
         report.extend(sanitize(ast, chapter))
         images += resolve_images(ast, posixpath.dirname(chapter.path))
         ast["blocks"] = _expand_timelines(ast["blocks"], book, chapter, cache, env, images)
-        figure_number = number_figures(ast, figure_number)
+        figures = number_figures(ast, chapter.number, book.config.crossref["figure"])
         separate_note_calls(ast)
         header, rest = split_title(ast)
         title_ast = {**ast, "blocks": [{"t": "Plain", "c": header["c"][2]}] if header else []}
@@ -74,9 +74,10 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
             chapter=chapter, slug=ident or chapter.slug, title=stringify(header["c"][2]) if header else chapter.title,
             title_html="", classes=chapter.classes, number=chapter.number, kind=chapter.kind,
             ast=ast, title_ast=title_ast, body_ast={**ast, "blocks": rest},
-            cited=cited_keys(ast), notes=count(ast, "Note"),
+            cited=cited_keys(ast), notes=count(ast, "Note"), figures=figures,
         ))
         typeset_technical(parts[-1])
+    resolve_crossrefs(parts, book.config.crossref)  # numbers from every chapter: after all are numbered
 
     keys = sorted({k for p in parts for k in p.cited} & book.bibliography.keys)
     if keys:
