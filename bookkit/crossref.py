@@ -109,6 +109,7 @@ def resolve(parts, words: dict[str, str]) -> None:
         for doc in (part.title_ast, part.body_ast):
             doc["blocks"] = _replace(doc.get("blocks", []), found, words, False)
         _anchor_equations(part)
+        _anchor_figures(part)
 
 
 def _replace(item, found: dict[str, Target], words: dict[str, str], page: bool):
@@ -204,6 +205,27 @@ def fill_pages(text: str, folios: dict[str, str], words: dict[str, str]) -> str:
         return f'<span class="xref-page" data-target="{match.group(1)}"> {html.escape(words["page"])}\u00a0{folio}</span>'
 
     return _PAGE_SPAN.sub(fill, text)
+
+
+def _anchor_figures(part) -> None:
+    """A numbered figure's id moved onto an empty Span opening its caption.
+
+    pandoc's EPUB writer does not map a Figure's own id to the file it lands in, so a
+    link from another chapter would point nowhere; a Span's id it maps. The anchor
+    stays inside the figure, so it goes wherever the figure is placed.
+    """
+    for doc in (part.title_ast, part.body_ast):
+        for node in iter_nodes(doc.get("blocks", [])):
+            if node["t"] != "Figure" or node["c"][0][0] not in part.figures:
+                continue
+            ident = node["c"][0][0]
+            node["c"][0] = ["", *node["c"][0][1:]]
+            anchor = {"t": "Span", "c": [[ident, ["figure-anchor"], []], []]}
+            caption = node["c"][1][1]
+            if caption and caption[0]["t"] in ("Plain", "Para"):
+                caption[0]["c"].insert(0, anchor)
+            else:
+                caption.insert(0, {"t": "Plain", "c": [anchor]})
 
 
 _RAW_ID = re.compile(r'(<span class="display-math[^"]*") id="([^"]+)"')
