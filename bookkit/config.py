@@ -370,4 +370,6 @@ def _show_default(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "`true`" if value else "`false`"
+    if isinstance(value, dict):
+        return "`{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}`"
     return f"`{value}`"
