@@ -181,7 +181,10 @@ def _joiner(index: int, count: int, words: dict[str, str]) -> list[dict]:
 
 
 def _page_span(label: str, words: dict[str, str]) -> dict:
-    return {"t": "Span", "c": [["", ["xref-page"], [["data-target", label]]], []]}
+    # data-href and data-words serve print.css's target-counter() where the print book is laid out
+    # as one document; laid out in parts (the usual case), `fill_pages` writes the page in
+    return {"t": "Span", "c": [["", ["xref-page"], [["data-target", label], ["data-href", "#" + label],
+                                                      ["data-words", words["page"]]]], []]}
 
 
 def page_labels(parts) -> set[str]:
@@ -195,14 +198,15 @@ def page_labels(parts) -> set[str]:
     return found
 
 
-_PAGE_SPAN = re.compile(r'<span class="xref-page" data-target="([^"]*)">(.*?)</span>')
+_PAGE_SPAN = re.compile(r'<span class="xref-page" data-target="([^"]*)"([^>]*)>(.*?)</span>')
 
 
 def fill_pages(text: str, folios: dict[str, str], words: dict[str, str]) -> str:
     """The print HTML with each page-form span saying " on page N" (`folios`: label → folio)."""
     def fill(match: re.Match) -> str:
         folio = folios.get(html.unescape(match.group(1)), "0")
-        return f'<span class="xref-page" data-target="{match.group(1)}"> {html.escape(words["page"])}\u00a0{folio}</span>'
+        return (f'<span class="xref-page" data-target="{match.group(1)}"{match.group(2)}>'
+                f' {html.escape(words["page"])}\u00a0{folio}</span>')
 
     return _PAGE_SPAN.sub(fill, text)
 

@@ -134,3 +134,19 @@ def test_label_errors_at_line_and_column_with_did_you_mean(tmp_path):
     build = run_cli("pdf", "--book", str(book))
     assert build.code == 1
     assert _problems(build.err + build.out) == _problems(check.err + check.out)
+
+
+def test_page_form_where_the_print_book_is_laid_out_whole(tmp_path):
+    """A book whose first part is not chapter 1 is laid out as one document: the page comes from
+    print.css's target-counter() instead of the parts' second pass."""
+    book = copy_book("thesis", tmp_path)
+    intro = book / "chapters" / "01-introduction.md"
+    intro.write_text(intro.read_text(encoding="utf-8").replace("{#sec:intro}", "{#sec:intro .appendix}"),
+                     encoding="utf-8")
+    result = run_cli("pdf", "--book", str(book))
+    assert result.code == 0, result.err
+    pages = [_flat(t) for t in pdf_page_texts(book / PDF)]
+    with pikepdf.open(book / PDF) as pdf:
+        labels = [pikepdf.Page(p).label for p in pdf.pages]
+    figure = labels[_caption_page(pages, "Figure 1.1. The apparatus")]
+    assert f"drawn in Figure 1.1 on page {figure}." in " ".join(pages)
