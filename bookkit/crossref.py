@@ -14,6 +14,7 @@ is numbered — figures by `transforms.number_figures`, tables and listings by
     [@fig:a; @tbl:b]        Figure 3.2 and Table 3.1
     @sec:x                  Section 3.2 (a chapter's title: Chapter 3)
     [@fig:x]{.page}         Figure 3.2 on page 47 in the print PDF, Figure 3.2 elsewhere
+    [@fig:x; @smith2020]    Figure 3.2, then the citation of smith2020 (the filter splits it)
 
 Sections are numbered from the headings of each chapter (`C.N`, `C.N.M`); a heading
 without a number (an unnumbered chapter, `{.unnumbered}`) is referred to by its title.
