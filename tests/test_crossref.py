@@ -88,9 +88,9 @@ def test_epub_references_link_to_the_elements_ids(thesis):
     for name, href, _ in links:
         file, _, ident = href.rpartition("#")
         assert f'id="{ident}"' in files[file or name], href
-    assert not any("on page" in body for body in files.values())
+    assert not any("on page" in re.sub(r"<[^>]+>", "", body) for body in files.values())  # text, not attributes
     # a citation mixing a label with a bibliography key: the reference, then the citation
-    assert 'class="xref">Figure 1.1</a>.<span class="citation" data-cites="born1999">' in files["ch003.xhtml"]
+    assert 'class="xref">Figure\u00a01.1</a>.<span class="citation" data-cites="born1999">' in files["ch003.xhtml"]
 
 
 def test_words_come_from_book_yaml(tmp_path):
