@@ -149,9 +149,10 @@ def reference(labels: list[str], suppress: bool, page: bool, found: dict[str, Ta
         links = []
         for label in members:
             target = found.get(label)
-            if target is None:  # check's X001 stops a build first; the label shows as written
-                text = label
-            elif not target.number:
+            if target is None:  # X001, a warning only under --draft: "??" as LaTeX prints it, no link
+                links.append([{"t": "Strong", "c": [{"t": "Str", "c": "??"}]}])
+                continue
+            if not target.number:
                 text = f"“{target.title}”"
             elif kind == "equation" and suppress:
                 text = f"({target.number})"

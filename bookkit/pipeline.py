@@ -54,7 +54,7 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     chapters, asts, pandoc_diags = convert_all(book, cache, jobs=jobs)
     problems = run_checks(book, asts, pandoc_diags, cache)
     if draft:
-        problems = [d if d.code != "C001" else Diagnostic(d.path, d.line, d.column, "warning", d.code, d.message) for d in problems]
+        problems = [d if d.code not in ("C001", "X001") else Diagnostic(d.path, d.line, d.column, "warning", d.code, d.message) for d in problems]
     report.extend(problems)
     report.raise_if_errors()
 

