@@ -60,7 +60,7 @@ def _common(sub: argparse.ArgumentParser) -> None:
 
 def _build_opts(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--draft", action="store_true",
-                     help="continue past unknown citation keys (reported as warnings)")
+                     help="continue past unknown citation keys and cross-reference labels (reported as warnings)")
 
 
 def build_parser(default_book: Path | None = None) -> argparse.ArgumentParser:

@@ -173,6 +173,28 @@ def _bool(value: Any) -> bool:
     raise ValueError("expected true or false")
 
 
+#: The words of numbered cross-references (bookkit/crossref.py), singular and plural, and the
+#: words of the print page form and of lists; each can be replaced in book.yaml's `crossref`.
+CROSSREF_WORDS: dict[str, str] = {
+    "figure": "Figure", "figures": "Figures", "table": "Table", "tables": "Tables",
+    "equation": "Equation", "equations": "Equations", "listing": "Listing", "listings": "Listings",
+    "section": "Section", "sections": "Sections", "chapter": "Chapter", "chapters": "Chapters",
+    "page": "on page", "and": "and",
+}
+
+
+def _crossref(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping such as {figure: Fig., figures: Figs.}")
+    words = dict(CROSSREF_WORDS)
+    for key, word in value.items():
+        if str(key) not in CROSSREF_WORDS:
+            raise ValueError(f"unknown word '{key}'{did_you_mean(str(key), CROSSREF_WORDS)}; "
+                             f"allowed: {', '.join(CROSSREF_WORDS)}")
+        words[str(key)] = _nonempty_text(word)
+    return words
+
+
 SCHEMA: tuple[Option, ...] = (
     Option("title", "Title of the book, used on the title page, in metadata and for output file names.", _nonempty_text, required=True, example="Lei Jun"),
     Option("subtitle", "Subtitle, set under the title.", _text, ""),
@@ -195,6 +217,8 @@ SCHEMA: tuple[Option, ...] = (
     Option("cover_mark", "Short text set large above the title on the front cover (e.g. a name in Chinese).", _text, ""),
     Option("page_list", "Give the EPUB a page-list from the print layout (costs a print layout when only the EPUB is built).",
            _bool, True),
+    Option("crossref", "Words of numbered cross-references (`@fig:x` → 'Figure 3.2'): any of " + ", ".join(CROSSREF_WORDS)
+           + "; e.g. {figure: Fig., figures: Figs.}. Defaults are the English words.", _crossref, CROSSREF_WORDS),
 )
 
 KNOWN_KEYS = {opt.name for opt in SCHEMA}
@@ -223,6 +247,7 @@ class Config:
     lead_in: bool = True
     cover_mark: str = ""
     page_list: bool = True
+    crossref: dict[str, str] = field(default_factory=lambda: dict(CROSSREF_WORDS))
     #: line of each key in book.yaml, for later diagnostics about its value
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -345,4 +370,6 @@ def _show_default(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "`true`" if value else "`false`"
+    if isinstance(value, dict):
+        return "`{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}`"
     return f"`{value}`"

@@ -54,6 +54,7 @@ class Converted:
     notes: int = 0
     # label → number of the part's labelled equations, listings and captioned tables (mathtex.py, code.py)
     equations: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, str] = field(default_factory=dict)  # label → number of the part's figures (transforms.py)
     listings: dict[str, str] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)
 
@@ -96,14 +97,18 @@ def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[
     """Markdown → pandoc JSON AST with citations resolved into notes."""
     csl = csl_path(book.config.csl, book.root)
     cjk = Path(filter_path("cjk.lua"))
+    xref = Path(filter_path("crossref.lua"))
     key = digest("ast", __version__, pandoc_version(), chapter.text, book.bibliography.text,
-                 csl.read_text(encoding="utf-8"), cjk.read_text(encoding="utf-8"), book.config.lang)
+                 csl.read_text(encoding="utf-8"), cjk.read_text(encoding="utf-8"),
+                 xref.read_text(encoding="utf-8"), book.config.lang)
     cached = cache.get("ast", key)
     if cached is not None:
         stored = json.loads(cached)
         return stored["ast"], [Diagnostic(*d) for d in stored["diags"]] + book.bibliography.needed(cited_keys(stored["ast"]))
+    # Filters and --citeproc run in command-line order: cross-references (`@fig:x`, which
+    # pandoc reads as citations) are taken out before citeproc would look them up.
     args = [
-        "-f", READER, "-t", "json", "--sandbox",
+        "-f", READER, "-t", "json", "--sandbox", f"--lua-filter={xref}",
         "--citeproc", *book.bibliography.pandoc_args(book.root), f"--csl={csl}",
         "-M", "suppress-bibliography=true", "-M", f"lang={book.config.lang}",
         f"--lua-filter={cjk}",

@@ -71,6 +71,10 @@ CODES: dict[str, str] = {
     # front and back matter (issue 16)
     "P001": "front-matter role after the first chapter, or back-matter role before it",
     "P002": "PDF figure that cannot be converted to an image",
+    # numbered cross-references (issue 15)
+    "X001": "unknown cross-reference label",
+    "X002": "cross-reference label that is also a bibliography key",
+    "X003": "cross-reference label defined twice",
 }
 
 

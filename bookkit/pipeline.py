@@ -14,6 +14,7 @@ from .book import Book
 from .cache import Cache, atomic_write, digest
 from .check import run_checks, timelines
 from .code import number_captions
+from .crossref import resolve as resolve_crossrefs
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
 from .diagnostics import Diagnostic, Report
 from .matter import name_untitled
@@ -56,14 +57,13 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     chapters, asts, pandoc_diags = convert_all(book, cache, jobs=jobs)
     problems = run_checks(book, asts, pandoc_diags, cache)
     if draft:
-        problems = [d if d.code != "C001" else Diagnostic(d.path, d.line, d.column, "warning", d.code, d.message) for d in problems]
+        problems = [d if d.code not in ("C001", "X001") else Diagnostic(d.path, d.line, d.column, "warning", d.code, d.message) for d in problems]
     report.extend(problems)
     report.raise_if_errors()
 
     env = environment(book.root)
     parts: list[Converted] = []
     images: list[str] = []
-    figure_number = 1
     for chapter, ast in zip(chapters, asts):
         report.extend(sanitize(ast, chapter))
         images += resolve_images(ast, posixpath.dirname(chapter.path))
@@ -71,7 +71,7 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
         mark_task_lists(ast)
         name_untitled(chapter, ast)
         ast["blocks"] = _expand_timelines(ast["blocks"], book, chapter, cache, env, images)
-        figure_number = number_figures(ast, figure_number)
+        figures = number_figures(ast, chapter.number, book.config.crossref["figure"])
         separate_note_calls(ast)
         header, rest = split_title(ast)
         title_ast = {**ast, "blocks": [{"t": "Plain", "c": header["c"][2]}] if header else []}
@@ -80,9 +80,10 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
             chapter=chapter, slug=ident or chapter.slug, title=(stringify(header["c"][2]) if header else "") or chapter.title,
             title_html="", classes=chapter.classes, number=chapter.number, kind=chapter.kind,
             ast=ast, title_ast=title_ast, body_ast={**ast, "blocks": rest},
-            cited=cited_keys(ast), notes=count(ast, "Note"),
+            cited=cited_keys(ast), notes=count(ast, "Note"), figures=figures,
         ))
         typeset_technical(parts[-1])
+    resolve_crossrefs(parts, book.config.crossref)  # numbers from every chapter: after all are numbered
 
     keys = sorted({k for p in parts for k in p.cited} & book.bibliography.keys)
     if keys:

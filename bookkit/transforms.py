@@ -124,23 +124,27 @@ def figure(ident: str, src: str, alt: str, caption: list, classes: list[str]) ->
     }
 
 
-def number_figures(ast: dict, start: int) -> int:
-    """Prefix captions of author figures with 'Figure N.'; returns the next number."""
-    number = start
+def number_figures(ast: dict, chapter_number: int | None, word: str = "Figure") -> dict[str, str]:
+    """Prefix the captions of a chapter's figures with 'Figure C.N.' (N counts per chapter; a
+    part without a chapter number has plain N); returns label → number of those with an id."""
+    numbers: dict[str, str] = {}
+    count = 0
     for node in iter_nodes(ast):
         if node["t"] != "Figure":
             continue
+        count += 1
+        number = f"{chapter_number}.{count}" if chapter_number else str(count)
+        if node["c"][0][0]:
+            numbers[node["c"][0][0]] = number
         caption_blocks = node["c"][1][1]
         if any(n["t"] == "Span" and "figure-label" in n["c"][0][1] for n in iter_nodes(caption_blocks)):
-            number += 1
             continue
-        label = {"t": "Span", "c": [["", ["figure-label"], []], str_inlines(f"Figure {number}.")]}
+        label = {"t": "Span", "c": [["", ["figure-label"], []], str_inlines(f"{word} {number}.")]}
         if caption_blocks and caption_blocks[0]["t"] in ("Plain", "Para"):
             caption_blocks[0]["c"][:0] = [label, {"t": "Space"}]
         else:
             caption_blocks.insert(0, {"t": "Plain", "c": [label]})
-        number += 1
-    return number
+    return numbers
 
 
 #: what goes between two note calls that follow each other (Chicago: superscript, comma-separated)

