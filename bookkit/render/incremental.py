@@ -126,13 +126,14 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
         front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1))
     stats = LayoutStats()
 
-    def spec(name, html, extra, passes, sources):
-        return PartSpec(name, html, styles + extra, base, roots, font_ids, created, identifier, passes, sources)
+    def spec(name, html, extra, passes, sources, floats=False):
+        return PartSpec(name, html, styles + extra, base, roots, font_ids, created, identifier, passes, sources,
+                        floats)
 
     def content_specs(gutter: float) -> list[PartSpec]:
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
         return [spec(p.slug, number_paragraphs(h), [page, NO_MARGINS_CSS], NOTE_PASSES,
-                     [p.chapter.path] if p.chapter else []) for p, h in zip(chapters, chapter_html)]
+                     [p.chapter.path] if p.chapter else [], floats=True) for p, h in zip(chapters, chapter_html)]
 
     def one_pass(gutter: float, early: float | None = None):
         page = page_css(config.trim_inches, config.bleed, gutter, marks)

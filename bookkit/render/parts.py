@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from .. import __version__
 from ..cache import Cache, digest
 from ..diagnostics import Diagnostic
-from . import weasyfix
+from . import floats, weasyfix
 
 #: part layouts that need no margin boxes at all (they are drawn by the margins part)
 NO_MARGINS_CSS = "@page {" + "".join(
@@ -48,11 +48,12 @@ class PartSpec:
     identifier: str
     note_passes: int  # paragraph-push relayouts allowed (0 for margins)
     sources: list[str] = field(default_factory=list)  # chapter files laid out in this part
+    floats: bool = False  # figures that do not fit float to the next page (floats.py)
 
     def key(self) -> str:
         return digest("pdfpart-4", __version__, weasyprint_version(), weasyfix.cache_key(), self.html,
                       *self.stylesheets, self.base_url, *self.font_ids, self.created, self.identifier,
-                      str(self.note_passes))
+                      str(self.note_passes), floats.cache_key() if self.floats else "")
 
 
 @dataclass
@@ -87,22 +88,24 @@ def lay_out(spec: PartSpec) -> PartResult:
     font_config = FontConfiguration()
     pushed: set[str] = set()
 
-    def render():
+    def render(html: str, extra: str = ""):
         css = [CSS(string=s, font_config=font_config, url_fetcher=fetcher, base_url=spec.base_url)
                for s in spec.stylesheets]
-        if pushed:
-            css.append(CSS(string=push_css(pushed)))
-        return HTML(string=spec.html, base_url=spec.base_url, url_fetcher=fetcher).render(
+        css += [CSS(string=s) for s in (floats.FLOAT_CSS if spec.floats else "", extra, push_css(pushed)) if s]
+        return HTML(string=html, base_url=spec.base_url, url_fetcher=fetcher).render(
             stylesheets=css, font_config=font_config)
 
     with captured_warnings("book") as diags:
-        document = render()
+        if spec.floats:  # figures that do not fit go to the next page, the text fills this one
+            html, document, _ = floats.float_figures(spec.html, render)
+        else:
+            html, document = spec.html, render(spec.html)
         for _ in range(spec.note_passes):
             more = paragraphs_to_push(document) - pushed
             if not more:
                 break
             pushed |= more
-            document = render()
+            document = render(html)
         document.metadata.created = document.metadata.modified = spec.created
         pdf = document.write_pdf(pdf_identifier=spec.identifier.encode(), pdf_variant="pdf/x-4",
                                  output_intent="srgb")
