@@ -17,6 +17,7 @@ from .code import number_captions
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
 from .diagnostics import Diagnostic, Report
 from .mathtex import typeset_math
+from .render.lists import anchor_captions
 from .sanitize import sanitize
 from .templates_env import environment
 from .timeline import render_svg
@@ -77,6 +78,9 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
             cited=cited_keys(ast), notes=count(ast, "Note"),
         ))
         typeset_technical(parts[-1])
+
+    if book.config.lists:  # every figure and captioned table gets an id for its list entry
+        anchor_captions(parts)
 
     keys = sorted({k for p in parts for k in p.cited} & book.bibliography.keys)
     if keys:

@@ -27,6 +27,7 @@ from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import book_stylesheet, style_path
 from .html import book_html
+from .lists import caption_lists, folio_css, held_ids
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
 from .pdf import NOTE_PASSES, first_gutter, kdp_gutter, page_css
@@ -121,7 +122,9 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     front_html = number_paragraphs(book_html(prepared, "print", font_names, parts=front_parts, front=True))
     # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdfpost.py
     # points them at the chapters' pages) and the folios come from the CSS built in one_pass.
-    stand_ins = "".join(f'<span id="{p.slug}"></span>' for p in chapters)
+    lists = caption_lists(prepared)  # their entries link to figures and tables in the chapters too
+    held = [p.slug for p in chapters] + held_ids(lists, {p.slug for p in chapters})
+    stand_ins = "".join(f'<span id="{htmlmod.escape(ident)}"></span>' for ident in held)
     front_html, front_borrowed = with_stand_ins(
         front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1))
     stats = LayoutStats()
@@ -149,6 +152,8 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
             offset += result.pages
         toc = "".join(f'.toc-list a[href="#{_css_string(p.slug)}"]::after {{ content: leader(". ") "{o + 1}"; }}\n'
                       for p, o in zip(chapters, offsets))
+        toc += folio_css(lists, {p.slug: o + 1 for p, o in zip(chapters, offsets)},
+                         {p.slug: r.page_anchors for p, r in zip(chapters, contents)})
         # The front matter and the chapters' folios and heads need only the chapters' lengths:
         # one batch for the pool. If the page count then asks for another gutter, both are redone.
         front, *margins = lay_out_all([spec("front", front_html, [page, toc], NOTE_PASSES,
