@@ -264,7 +264,8 @@ def _caption_navs(lists: list, id_files: dict[str, str]) -> list:
             continue
         nav = etree.Element("{%s}nav" % NS["x"], id=caption_list.epub_type)
         nav.set(EPUB_TYPE, caption_list.epub_type)
-        heading = etree.SubElement(nav, "{%s}h2" % NS["x"])
+        nav.set("aria-labelledby", f"{caption_list.epub_type}-title")  # a landmark needs its own name
+        heading = etree.SubElement(nav, "{%s}h2" % NS["x"], id=f"{caption_list.epub_type}-title")
         heading.text = caption_list.title
         ol = etree.SubElement(nav, "{%s}ol" % NS["x"])
         for href, text in links:
