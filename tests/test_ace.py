@@ -1,7 +1,7 @@
 """Ace by DAISY finds no accessibility violation in our EPUBs (issue 15).
 
 Ace (npm `@daisy/ace-cli`, installed by `.ci/run` with `--ignore-scripts` into the ignored
-`.cache/node/`, or anywhere on PATH) checks an EPUB with axe-core in a browser; it is run
+`.tools/node/`, or anywhere on PATH) checks an EPUB with axe-core in a browser; it is run
 with Debian's `chromium` as `PUPPETEER_EXECUTABLE_PATH`, since its scripts, which would
 download a browser, are not run. The test reads Ace's JSON report and asserts that it lists
 no violation, for the technical fixture and for our own book; it skips, saying why, where
@@ -22,7 +22,7 @@ from conftest import ROOT, built_copy, run_cli
 pytestmark = pytest.mark.slow
 
 #: where `.ci/run` installs Ace (npm's bin name for the package is ace-cli)
-LOCAL_ACE = ROOT / ".cache" / "node" / "bin" / "ace-cli"
+LOCAL_ACE = ROOT / ".tools" / "node" / "bin" / "ace-cli"
 
 
 def _ace() -> str | None:
