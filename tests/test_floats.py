@@ -31,8 +31,9 @@ def floats_book(tmp_path_factory):
     return book
 
 
-def _pages(path):
-    """Per page: its text, the top of each image, the lowest body character's bottom, the highest's top."""
+def _pages(path, bleed=0.125):
+    """Per page: its text, the top of each image, the lowest body character's bottom, the highest's top
+    (all measured from the text area's foot, so that a PDF without bleed reads the same)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -41,8 +42,10 @@ def _pages(path):
     try:
         for page in pdf:
             text = page.get_textpage()
-            images = [obj.get_bounds()[3] for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4)]
-            boxes = [text.get_charbox(i) for i in range(text.count_chars()) if text.get_text_range(i, 1).strip()]
+            shift = bleed * PT - 0.125 * PT
+            images = [obj.get_bounds()[3] - shift for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4)]
+            boxes = [[v - shift for v in text.get_charbox(i)] for i in range(text.count_chars())
+                     if text.get_text_range(i, 1).strip()]
             body = [box for box in boxes if TEXT_BOTTOM - 4 < box[1] and box[3] < TEXT_TOP]  # not the folio, head
             pages.append((text.get_text_range(), images, min((b[1] for b in body), default=None),
                           max((b[3] for b in body), default=None)))
@@ -120,3 +123,13 @@ def test_the_epub_keeps_the_authors_order_and_numbers(floats_book):
     assert text.index("A good soup starts") < stock < text.index(
         (floats_book / "chapters" / "01-stock.md").read_text().split("\n\n")[3][:30])
     assert text.index("Figure 2.") < text.index("Figure 3.")
+
+
+def test_the_screen_pdf_floats_the_same_figures(floats_book):
+    result = run_cli("pdf", "--variant", "screen", "--book", str(floats_book))
+    assert result.code == 0, result.err
+    pages = _pages(floats_book / "dist" / "soup-and-bread-screen.pdf", bleed=0)
+    for caption in ("Figure 1.", "Figure 2.", "Figure 3."):
+        _opens_the_page(pages[_caption_page(pages, caption)], caption)
+    for caption in ("Figure 1.", "Figure 2."):
+        assert pages[_caption_page(pages, caption) - 1][2] - TEXT_BOTTOM < 3 * LINE

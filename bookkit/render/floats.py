@@ -234,6 +234,7 @@ class Place:
     before: str  # flow id of the block the figure goes before (or that is split)
     split_at: int | None = None  # for a split paragraph: offset in the HTML where page j begins
     hyphen: bool = False  # the first half ends inside a hyphenated word
+    char: int = -1  # for a split paragraph: index of that place among its visible characters
 
 
 def break_place(document, index: int, html: str, ident: str) -> Place | None:
@@ -313,7 +314,7 @@ def _split_place(html: str, ident: str, before_box, after_box) -> Place | None:
             or "".join(c for c, _ in source[i:i + len(head)]) != head:
         return None  # the layout's text cannot be lined up with the source: leave the figure be
     hyphen = bool(unmatched) and shown[-1] == unmatched[-1] and unmatched[-1] in _HYPHENS
-    return Place(ident, source[i][1], hyphen)
+    return Place(ident, source[i][1], hyphen, i)
 
 
 def _element(html: str, ident: str) -> Element | None:
@@ -364,8 +365,12 @@ def float_tags(html: str) -> dict[str, bool]:
     return {el.attrs[FLOW_ATTR]: is_float(el) for el in top_level(body) if FLOW_ATTR in el.attrs}
 
 
-def float_figures(html: str, render) -> tuple[str, object, list[str]]:
-    """Lay `html` out with `render(html, extra_css)`, floating figures; returns (html, document, moved ids).
+def float_figures(html: str, render) -> tuple[str, object, list[list]]:
+    """Lay `html` out with `render(html, extra_css)`, floating figures; returns (html, document, moves).
+
+    A move, `[figure, before, char, hyphen]` in flow ids and the split paragraph's
+    character index (-1: no split), replays the same float on another layout of the same
+    chapter (`replay`): the screen PDF, laid out whole, gets the print edition's floats.
 
     Deterministic: the same HTML gives the same moves, so the part's cache stays exact.
     """
@@ -389,5 +394,33 @@ def float_figures(html: str, render) -> tuple[str, object, list[str]]:
         html = new
         tags = float_tags(html)
         document = render(html, "")
-        floated.append(ident)
+        floated.append([ident, place.before, place.char, place.hyphen])
     return html, document, floated
+
+
+def replay(html: str, moves: list[list]) -> str:
+    """The chapter `html` (one chapter body) with the moves a print layout made (see float_figures)."""
+    html = mark_blocks(html)
+    for ident, before, char, hyphen in moves:
+        place = Place(before)
+        if char >= 0:
+            target = _element(html, before)
+            source = _source_chars(html, target) if target is not None else []
+            if char >= len(source):
+                continue
+            place = Place(before, source[char][1], hyphen, char)
+        html = moved(html, ident, place) or html
+    return html
+
+
+def replay_in_book(html: str, moves: dict[str, list[list]]) -> str:
+    """The whole book's HTML with each chapter's moves (by the chapter's section id) replayed."""
+    outline = _Outline(html)
+    if not outline.ok or not any(moves.values()):
+        return html
+    sections = [el for el in outline.root.descendants()
+                if el.tag == "section" and "chapter" in el.classes and moves.get(el.attrs.get("id", ""))]
+    for section in sorted(sections, key=lambda el: -el.start):
+        html = html[:section.start] + replay(html[section.start:section.end], moves[section.attrs["id"]]) \
+            + html[section.end:]
+    return html

@@ -68,6 +68,7 @@ class PartResult:
     page_paragraphs: list[str | None]  # data-para of the first paragraph box on each page
     bookmarks: list[list]  # [level, label, page]
     page_lines: list[str] = field(default_factory=list)  # text of that paragraph's first line on each page
+    floats: list[list] = field(default_factory=list)  # figures moved to the next page (floats.float_figures)
 
 
 def lay_out(spec: PartSpec) -> PartResult:
@@ -97,9 +98,9 @@ def lay_out(spec: PartSpec) -> PartResult:
 
     with captured_warnings("book") as diags:
         if spec.floats:  # figures that do not fit go to the next page, the text fills this one
-            html, document, _ = floats.float_figures(spec.html, render)
+            html, document, moves = floats.float_figures(spec.html, render)
         else:
-            html, document = spec.html, render(spec.html)
+            html, document, moves = spec.html, render(spec.html), []
         for _ in range(spec.note_passes):
             more = paragraphs_to_push(document) - pushed
             if not more:
@@ -123,7 +124,7 @@ def lay_out(spec: PartSpec) -> PartResult:
     firsts = [_first_paragraph(page) for page in document.pages]
     return PartResult(pdf, len(document.pages), diags, moved,
                       [list(page.anchors) for page in document.pages],
-                      [f[0] for f in firsts], bookmarks, [f[1] for f in firsts])
+                      [f[0] for f in firsts], bookmarks, [f[1] for f in firsts], moves)
 
 
 def _first_paragraph(page) -> tuple[str | None, str]:
@@ -157,7 +158,8 @@ def _load(cache: Cache, key: str) -> PartResult | None:
         return None
     data = json.loads(meta)
     return PartResult(pdf, data["pages"], [Diagnostic(*d) for d in data["diagnostics"]], data["moved"],
-                      data["page_anchors"], data["page_paragraphs"], data["bookmarks"], data.get("page_lines", []))
+                      data["page_anchors"], data["page_paragraphs"], data["bookmarks"], data.get("page_lines", []),
+                      data.get("floats", []))
 
 
 def _store(cache: Cache, key: str, result: PartResult) -> None:
@@ -166,7 +168,7 @@ def _store(cache: Cache, key: str, result: PartResult) -> None:
         "pages": result.pages, "diagnostics": [list(d.__dict__.values()) for d in result.diagnostics],
         "moved": result.moved, "page_anchors": result.page_anchors,
         "page_paragraphs": result.page_paragraphs, "bookmarks": result.bookmarks,
-        "page_lines": result.page_lines}).encode("utf-8"))
+        "page_lines": result.page_lines, "floats": result.floats}).encode("utf-8"))
 
 
 @dataclass
