@@ -15,8 +15,6 @@ import zipfile
 import pytest
 from conftest import built_copy, copy_book, run_cli
 
-pytestmark = pytest.mark.slow
-
 PDF = "soup-and-bread.pdf"
 PT = 72.0
 #: the print page (6x9 in, 0.125 in bleed) and its text area (print CSS: 0.8 in top, 0.85 in bottom)
@@ -62,6 +60,7 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]+", text.replace("\u2010\r\n", "").replace("-\r\n", ""))
 
 
+@pytest.mark.slow
 def test_a_tall_figure_floats_and_the_text_fills_the_page_before(floats_book):
     pages = _pages(floats_book / "dist" / PDF)
     for caption, opener in (("Figure 1.", "Stock"), ("Figure 2.", "Bread")):
@@ -79,6 +78,7 @@ def _opens_the_page(page, caption):
     assert highest <= max(images) + 1, (caption, highest, images)  # no line of text above the image
 
 
+@pytest.mark.slow
 def test_the_split_paragraph_reads_on_after_the_figure(floats_book):
     source = (floats_book / "chapters" / "01-stock.md").read_text(encoding="utf-8")
     paragraphs = [p for p in source.split("\n\n") if p.strip() and not p.startswith(("#", "!"))]
@@ -94,6 +94,7 @@ def test_the_split_paragraph_reads_on_after_the_figure(floats_book):
     assert shown[:len(shown) - 5] == expected[:len(shown) - 5]
 
 
+@pytest.mark.slow
 def test_here_keeps_a_figure_where_it_is(floats_book):
     pages = _pages(floats_book / "dist" / PDF)
     at = _caption_page(pages, "Figure 3.")
@@ -102,6 +103,7 @@ def test_here_keeps_a_figure_where_it_is(floats_book):
     _opens_the_page(pages[at], "Figure 3.")
 
 
+@pytest.mark.slow
 def test_without_here_the_same_figure_floats(tmp_path):
     book = copy_book("floats", tmp_path)
     chapter = book / "chapters" / "02-bread.md"
@@ -115,6 +117,7 @@ def test_without_here_the_same_figure_floats(tmp_path):
     _opens_the_page(pages[at], "Figure 3.")
 
 
+@pytest.mark.slow
 def test_the_epub_keeps_the_authors_order_and_numbers(floats_book):
     with zipfile.ZipFile(floats_book / "dist" / "soup-and-bread.epub") as z:
         text = "".join(z.read(n).decode() for n in sorted(z.namelist()) if n.endswith(".xhtml"))
@@ -125,6 +128,7 @@ def test_the_epub_keeps_the_authors_order_and_numbers(floats_book):
     assert text.index("Figure 2.") < text.index("Figure 3.")
 
 
+@pytest.mark.slow
 def test_the_screen_pdf_floats_the_same_figures(floats_book):
     result = run_cli("pdf", "--variant", "screen", "--book", str(floats_book))
     assert result.code == 0, result.err
@@ -133,3 +137,48 @@ def test_the_screen_pdf_floats_the_same_figures(floats_book):
         _opens_the_page(pages[_caption_page(pages, caption)], caption)
     for caption in ("Figure 1.", "Figure 2."):
         assert pages[_caption_page(pages, caption) - 1][2] - TEXT_BOTTOM < 3 * LINE
+
+
+# ---------- the HTML moves, without a layout ----------
+
+CHAPTER = ('<section class="chapter" id="c"><div class="chapter-body">\n'
+           '<p data-para="1">Before.</p>\n'
+           '<figure id="fig:a"><img src="a.png" alt="A." /><figcaption>A.</figcaption></figure>\n'
+           '<section id="s"><h2 id="s-h">Head</h2>\n'
+           '<p data-para="2">One <em id="e">two three</em> four&amp;five<span class="footnote">Note text.</span> six.</p>\n'
+           '</section>\n'
+           '<figure id="fig:b"><img class="here" src="b.png" alt="B." /><figcaption>B.</figcaption></figure>\n'
+           '</div></section>')
+
+
+def test_top_level_blocks_are_marked_through_sections_and_here_opts_out():
+    from bookkit.render import floats
+
+    html = floats.mark_blocks(CHAPTER)
+    assert floats._flow_order(html) == ["1", "2", "3", "4", "5"]
+    assert floats.float_tags(html) == {"1": False, "2": True, "3": False, "4": False, "5": False}
+
+
+def test_a_split_paragraph_closes_and_reopens_its_inline_elements():
+    from bookkit.render import floats
+
+    html = floats.mark_blocks(CHAPTER)
+    target = floats._element(html, "4")
+    chars = floats._source_chars(html, target)
+    assert "".join(c for c, _ in chars) == "Onetwothreefour&fivesix."  # the note's text is not in the line
+    at = [c for c, _ in chars].index("h")  # inside "three": a hyphenated break
+    out = floats.moved(html, "2", floats.Place("4", chars[at][1], True, at))
+    assert '<p class="float-split" data-flow="4" data-para="2">One <em id="e">two t\u2010</em></p>' in out
+    assert '<p class="float-continued" data-flow="4b" data-para="2"><em>hree</em> four&amp;five' in out
+    assert out.index('id="fig:a"') > out.index("float-split") and out.index('id="fig:a"') < out.index("float-continued")
+    assert out.count('id="e"') == 1  # the reopened element does not repeat the id
+    assert floats.replay(CHAPTER, [["2", "4", at, True]]) == out
+
+
+def test_a_figure_moves_before_a_block_whole():
+    from bookkit.render import floats
+
+    html = floats.mark_blocks(CHAPTER)
+    out = floats.moved(html, "2", floats.Place("3"))
+    assert out.index('id="fig:a"') < out.index('<h2') and out.index("Before.") < out.index('id="fig:a"')
+    assert floats.moved(html, "4", floats.Place("1")) is None  # never moved backwards

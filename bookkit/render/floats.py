@@ -38,9 +38,10 @@ FLOAT_PASSES = 4
 FLOAT_GAP = 0.1
 #: class on the first half of a paragraph split by a float, and on its second half
 SPLIT_CLASS, CONTINUED_CLASS = "float-split", "float-continued"
-#: how a split paragraph's halves are set (they read as one paragraph)
+#: how a split paragraph's halves are set (they read as one paragraph; the second half shares the
+#: paragraph's `data-para`, and a note pass that starts the paragraph on a new page moves the first)
 FLOAT_CSS = (f".{SPLIT_CLASS} {{ text-align-last: justify; }}\n"
-             f".{CONTINUED_CLASS} {{ text-indent: 0 !important; }}\n")
+             f".{CONTINUED_CLASS} {{ text-indent: 0 !important; break-before: auto !important; }}\n")
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _CONTAINERS = {"section"}
@@ -209,7 +210,7 @@ def float_candidate(document, done: set[str], tags: dict[str, bool]) -> tuple[st
     """(flow id, page index) of the first figure that opens a page after a page with a large empty foot."""
     for index in range(1, len(document.pages)):
         for ident, box in _page_blocks(document.pages[index]):
-            if box.element.tag in _HEADINGS:
+            if box.element_tag in _HEADINGS:
                 continue
             if tags.get(ident) and ident not in done and _opens_here(document, index, ident):
                 page_box = document.pages[index - 1]._page_box
@@ -251,7 +252,7 @@ def break_place(document, index: int, html: str, ident: str) -> Place | None:
     previous = dict(_page_blocks(document.pages[index - 1]))
     if first not in previous:
         return Place(first)
-    if box.element.tag != "p":  # a list or quotation that runs on: the figure follows it
+    if box.element_tag != "p":  # a list or quotation that runs on: the figure follows it
         following = order[order.index(first) + 1:]
         return Place(following[0]) if following else None
     return _split_place(html, first, previous[first], box)
