@@ -167,6 +167,22 @@ def _chapter_list(value: Any) -> tuple[str, ...]:
     raise ValueError("expected a list of chapter file paths")
 
 
+#: what `lists:` may name, in the order the pages follow the contents
+LISTS = ("figures", "tables")
+
+
+def _lists(value: Any) -> tuple[str, ...]:
+    """`lists: [figures, tables]`: which lists of captions follow the contents."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        raise ValueError("expected a list such as [figures, tables]")
+    chosen = {v.strip().lower() for v in items}
+    unknown = sorted(chosen - set(LISTS))
+    if unknown:
+        raise ValueError(f"unknown list '{unknown[0]}'{did_you_mean(unknown[0], LISTS)}; allowed: {', '.join(LISTS)}")
+    return tuple(name for name in LISTS if name in chosen)
+
+
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -219,6 +235,8 @@ SCHEMA: tuple[Option, ...] = (
            _bool, True),
     Option("crossref", "Words of numbered cross-references (`@fig:x` → 'Figure 3.2'): any of " + ", ".join(CROSSREF_WORDS)
            + "; e.g. {figure: Fig., figures: Figs.}. Defaults are the English words.", _crossref, CROSSREF_WORDS),
+    Option("lists", "Lists of captions after the contents: figures, tables (e.g. [figures, tables]); each entry gives "
+                    "the caption's number, its text and its page, linked.", _lists, ()),
 )
 
 KNOWN_KEYS = {opt.name for opt in SCHEMA}
@@ -248,6 +266,7 @@ class Config:
     cover_mark: str = ""
     page_list: bool = True
     crossref: dict[str, str] = field(default_factory=lambda: dict(CROSSREF_WORDS))
+    lists: tuple[str, ...] = ()
     #: line of each key in book.yaml, for later diagnostics about its value
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 

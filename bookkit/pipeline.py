@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, Report
 from .matter import name_untitled
 from .mathtex import typeset_math
 from .pdffigure import rasterise_pdf_figures
+from .render.lists import anchor_captions
 from .sanitize import sanitize
 from .tasklists import mark_task_lists
 from .templates_env import environment
@@ -84,6 +85,9 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
         ))
         typeset_technical(parts[-1])
     resolve_crossrefs(parts, book.config.crossref)  # numbers from every chapter: after all are numbered
+
+    if book.config.lists:  # every figure and captioned table gets an id for its list entry
+        anchor_captions(parts)
 
     keys = sorted({k for p in parts for k in p.cited} & book.bibliography.keys)
     if keys:

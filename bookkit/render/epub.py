@@ -35,6 +35,7 @@ from ..transforms import str_inlines
 from .cover import render_cover_image
 from .epub_package import PackageFacts, finish_epub
 from .epub_styles import epub_stylesheet
+from .lists import caption_lists
 from .pagelist import print_page_marks
 
 #: zip timestamps cannot be earlier than 1980
@@ -209,7 +210,8 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
                 cache.put("epub", key, data)
     when = build_datetime(book.config.date)
     facts = PackageFacts(modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"), title=book.config.title, page_source=print_identifier(book.config),
-                         marks=print_page_marks(prepared, cache) if page_list else [])
+                         marks=print_page_marks(prepared, cache) if page_list else [],
+                         lists=caption_lists(prepared))
     data = finish_epub(data, facts, max(when, _ZIP_EPOCH).timetuple()[:6])
     atomic_write(out, data)
     return EpubResult(out, len(prepared.parts), css_diags + diags)

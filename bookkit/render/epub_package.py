@@ -42,6 +42,7 @@ class PackageFacts:
     title: str = ""
     page_source: str = ""  # identifier of the print edition the page-list follows
     marks: list = field(default_factory=list)  # pagelist.PageMark, in page order
+    lists: list = field(default_factory=list)  # lists.CaptionList: a nav of figures or tables each
 
     @property
     def has_page_list(self) -> bool:
@@ -56,17 +57,21 @@ def finish_epub(data: bytes, facts: PackageFacts, zip_time: tuple[int, int, int,
     stats = ContentStats()
     landmarks: list[tuple[str, str, str]] = []
     page_links: dict[str, str] = {}  # label -> href
+    wanted = {e.ident for caption_list in facts.lists for e in caption_list.entries}
+    id_files: dict[str, str] = {}  # id of a listed figure or table -> its file
     for name in sorted(files):
         if name.endswith(".xhtml") and not name.endswith("nav.xhtml"):
             files[name], found, placed = _finish_xhtml(files[name], stats, facts)
             rel = name[len(base):]
+            if wanted:
+                id_files.update((i, rel) for i in _ids(files[name]) if i in wanted)
             for kind in found:
                 landmarks.append((kind, rel, ""))
             for label in placed:
                 page_links[label] = f"{rel}#page-{label}"
     nav_name = next(n for n in files if n.endswith("nav.xhtml"))
     pages = [(m.label, page_links[m.label]) for m in facts.marks if m.label in page_links]
-    files[nav_name] = _finish_nav(files[nav_name], landmarks, pages)
+    files[nav_name] = _finish_nav(files[nav_name], landmarks, pages, _caption_navs(facts.lists, id_files))
     files[opf_name] = _finish_opf(files[opf_name], facts, stats)
     return _write_zip(files, zip_time)
 
@@ -250,12 +255,44 @@ def _heading_before(paragraph):
     return None
 
 
-def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[tuple[str, str]]) -> bytes:
+def _ids(data: bytes) -> list[str]:
+    return [el.get("id") for el in _parse(data).getroot().iter() if el.get("id")]
+
+
+def _caption_navs(lists: list, id_files: dict[str, str]) -> list:
+    """A `<nav epub:type="lof">` / `"lot"` per list of figures or tables (render/lists.py)."""
+    from urllib.parse import quote
+
+    navs = []
+    for caption_list in lists:
+        links = [(f"{id_files[e.ident]}#{quote(e.ident, safe=':')}", f"{e.label} {e.text}".strip())
+                 for e in caption_list.entries if e.ident in id_files]
+        if not links:
+            continue
+        nav = etree.Element("{%s}nav" % NS["x"], id=caption_list.epub_type)
+        nav.set(EPUB_TYPE, caption_list.epub_type)
+        nav.set("aria-labelledby", f"{caption_list.epub_type}-title")  # a landmark needs its own name
+        heading = etree.SubElement(nav, "{%s}h2" % NS["x"], id=f"{caption_list.epub_type}-title")
+        heading.text = caption_list.title
+        ol = etree.SubElement(nav, "{%s}ol" % NS["x"])
+        for href, text in links:
+            li = etree.SubElement(ol, "{%s}li" % NS["x"])
+            etree.SubElement(li, "{%s}a" % NS["x"], href=href).text = text
+        nav.tail = "\n"
+        navs.append(nav)
+    return navs
+
+
+def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[tuple[str, str]],
+                caption_navs: list = ()) -> bytes:
     tree = _parse(data)
     root = tree.getroot()
     nav = root.find(".//x:nav[@id='landmarks']", NS)
     if nav is None:
         return data
+    toc = root.find(".//x:nav[@id='toc']", NS)
+    for caption_nav in reversed(caption_navs):  # after the contents, in book.yaml's order
+        (toc if toc is not None else nav).addnext(caption_nav)
     if pages:
         page_nav = etree.Element("{%s}nav" % NS["x"], id="page-list", hidden="hidden")
         page_nav.set(EPUB_TYPE, "page-list")

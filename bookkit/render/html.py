@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import __version__
 from ..pipeline import Prepared
 from ..templates_env import environment
+from .lists import caption_lists
 
 
 def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | None = None,
@@ -24,6 +25,7 @@ def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | Non
         config=config,
         parts=prepared.parts if parts is None else parts,
         toc_parts=prepared.parts,
+        caption_lists=caption_lists(prepared),
         front=front,
         variant=variant,
         version=__version__,

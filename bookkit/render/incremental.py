@@ -28,6 +28,7 @@ from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import print_stylesheets
 from .html import book_html
+from .lists import caption_lists, folio_css, held_ids
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
 from .pdf import NOTE_PASSES, first_gutter, kdp_gutter, page_css
@@ -178,19 +179,21 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
                                               folios, config.crossref))
     # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdfpost.py
     # points them at the chapters' pages) and the folios come from the CSS built in one_pass.
-    stand_ins = "".join(f'<span id="{p.slug}"></span>' for p in chapters)
+    lists = caption_lists(prepared)  # their entries link to figures and tables in the chapters too
+    held = [p.slug for p in chapters] + held_ids(lists, {p.slug for p in chapters})
+    stand_ins = "".join(f'<span id="{htmlmod.escape(ident)}"></span>' for ident in held)
     front_html, front_borrowed = with_stand_ins(
         front_html.replace('<ol class="toc-list">', '<ol class="toc-list">' + stand_ins, 1))
     stats = LayoutStats()
 
-    def spec(name, html, extra, passes, sources):
+    def spec(name, html, extra, passes, sources, floats=False):
         return PartSpec(name, html, styles + [(css, base) for css in extra], base, roots, font_ids, created,
-                        identifier, passes, sources, loaded)
+                        identifier, passes, sources, loaded, floats)
 
     def content_specs(gutter: float) -> list[PartSpec]:
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
         return [spec(p.slug, number_paragraphs(h), [page, NO_MARGINS_CSS], NOTE_PASSES,
-                     [p.chapter.path] if p.chapter else []) for p, h in zip(chapters, chapter_html)]
+                     [p.chapter.path] if p.chapter else [], floats=True) for p, h in zip(chapters, chapter_html)]
 
     def one_pass(gutter: float, early: float | None = None):
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
@@ -206,6 +209,8 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
             offset += result.pages
         toc = "".join(f'.toc-list a[href="#{_css_string(p.slug)}"]::after {{ content: leader(". ") "{o + 1}"; }}\n'
                       for p, o in zip(chapters, offsets))
+        toc += folio_css(lists, {p.slug: o + 1 for p, o in zip(chapters, offsets)},
+                         {p.slug: r.page_anchors for p, r in zip(chapters, contents)})
         # The front matter and the chapters' folios and heads need only the chapters' lengths:
         # one batch for the pool. If the page count then asks for another gutter, both are redone.
         front, *margins = lay_out_all([spec("front", front_html, [page, toc], NOTE_PASSES,

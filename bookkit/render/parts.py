@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from .. import __version__
 from ..cache import Cache, digest
 from ..diagnostics import Diagnostic
-from . import weasyfix
+from . import floats, weasyfix
 
 #: part layouts that need no margin boxes at all (they are drawn by the margins part)
 NO_MARGINS_CSS = "@page {" + "".join(
@@ -49,11 +49,13 @@ class PartSpec:
     note_passes: int  # paragraph-push relayouts allowed (0 for margins)
     sources: list[str] = field(default_factory=list)  # chapter files laid out in this part
     loaded: list[bytes] = field(default_factory=list)  # path and content of files the stylesheets load
+    floats: bool = False  # figures that do not fit float to the next page (floats.py)
 
     def key(self) -> str:
-        return digest("pdfpart-5", __version__, weasyprint_version(), weasyfix.cache_key(), self.html,
+        return digest("pdfpart-6", __version__, weasyprint_version(), weasyfix.cache_key(), self.html,
                       *(part for sheet in self.stylesheets for part in sheet), self.base_url, *self.loaded,
-                      *self.font_ids, self.created, self.identifier, str(self.note_passes))
+                      *self.font_ids, self.created, self.identifier, str(self.note_passes),
+                      floats.cache_key() if self.floats else "")
 
 
 @dataclass
@@ -68,6 +70,7 @@ class PartResult:
     page_paragraphs: list[str | None]  # data-para of the first paragraph box on each page
     bookmarks: list[list]  # [level, label, page]
     page_lines: list[str] = field(default_factory=list)  # text of that paragraph's first line on each page
+    floats: list[list] = field(default_factory=list)  # figures moved to the next page (floats.float_figures)
 
 
 def lay_out(spec: PartSpec) -> PartResult:
@@ -88,22 +91,24 @@ def lay_out(spec: PartSpec) -> PartResult:
     font_config = FontConfiguration()
     pushed: set[str] = set()
 
-    def render():
+    def render(html: str, extra: str = ""):
         css = [CSS(string=text, font_config=font_config, url_fetcher=fetcher, base_url=base)
                for text, base in spec.stylesheets]
-        if pushed:
-            css.append(CSS(string=push_css(pushed)))
-        return HTML(string=spec.html, base_url=spec.base_url, url_fetcher=fetcher).render(
+        css += [CSS(string=s) for s in (floats.FLOAT_CSS if spec.floats else "", extra, push_css(pushed)) if s]
+        return HTML(string=html, base_url=spec.base_url, url_fetcher=fetcher).render(
             stylesheets=css, font_config=font_config)
 
     with captured_warnings("book") as diags:
-        document = render()
+        if spec.floats:  # figures that do not fit go to the next page, the text fills this one
+            html, document, moves = floats.float_figures(spec.html, render)
+        else:
+            html, document, moves = spec.html, render(spec.html), []
         for _ in range(spec.note_passes):
             more = paragraphs_to_push(document) - pushed
             if not more:
                 break
             pushed |= more
-            document = render()
+            document = render(html)
         document.metadata.created = document.metadata.modified = spec.created
         pdf = document.write_pdf(pdf_identifier=spec.identifier.encode(), pdf_variant="pdf/x-4",
                                  output_intent="srgb")
@@ -121,7 +126,7 @@ def lay_out(spec: PartSpec) -> PartResult:
     firsts = [_first_paragraph(page) for page in document.pages]
     return PartResult(pdf, len(document.pages), diags, moved,
                       [list(page.anchors) for page in document.pages],
-                      [f[0] for f in firsts], bookmarks, [f[1] for f in firsts])
+                      [f[0] for f in firsts], bookmarks, [f[1] for f in firsts], moves)
 
 
 def _first_paragraph(page) -> tuple[str | None, str]:
@@ -155,7 +160,8 @@ def _load(cache: Cache, key: str) -> PartResult | None:
         return None
     data = json.loads(meta)
     return PartResult(pdf, data["pages"], [Diagnostic(*d) for d in data["diagnostics"]], data["moved"],
-                      data["page_anchors"], data["page_paragraphs"], data["bookmarks"], data.get("page_lines", []))
+                      data["page_anchors"], data["page_paragraphs"], data["bookmarks"], data.get("page_lines", []),
+                      data.get("floats", []))
 
 
 def _store(cache: Cache, key: str, result: PartResult) -> None:
@@ -164,7 +170,7 @@ def _store(cache: Cache, key: str, result: PartResult) -> None:
         "pages": result.pages, "diagnostics": [list(d.__dict__.values()) for d in result.diagnostics],
         "moved": result.moved, "page_anchors": result.page_anchors,
         "page_paragraphs": result.page_paragraphs, "bookmarks": result.bookmarks,
-        "page_lines": result.page_lines}).encode("utf-8"))
+        "page_lines": result.page_lines, "floats": result.floats}).encode("utf-8"))
 
 
 @dataclass

@@ -22,8 +22,9 @@ from ..code import uses_code
 from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
-from ..templates_env import print_stylesheets
+from ..templates_env import Stylesheet, print_stylesheets
 from .html import book_html
+from .floats import FLOAT_CSS, replay_in_book
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
 from .pdfpost import add_page_labels, assemble, assembly_key, page_label_ranges, stable_document_id
 
@@ -134,8 +135,12 @@ class Layout:
     body_start: int | None = None  # index of the page that opens chapter 1 (folio 1)
 
 
-def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks: bool = False) -> Layout:
-    """Lay the book out (twice if the page count changes the gutter); raise on errors."""
+def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks: bool = False,
+                floated: dict[str, list] | None = None) -> Layout:
+    """Lay the book out (twice if the page count changes the gutter); raise on errors.
+
+    `floated`: per chapter slug, the figure moves of the print edition's layout (floats.py).
+    """
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -149,12 +154,16 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     font_names = sorted({f.family for f in faces})
     fetcher = SafeFetcher(book.root, extra_roots=[f.path.parent for f in faces] + [cache.root])
     html_text = number_paragraphs(book_html(prepared, variant=variant, fonts=font_names))
+    if floated:  # the print edition's figure floats, on the same pages
+        html_text = replay_in_book(html_text, floated)
     base = book.root.as_uri() + "/"
     bleed = config.bleed if variant == "print" else 0.0
 
     font_config = FontConfiguration()
     css_text = font_face_css(faces, lambda p: p.resolve().as_uri())
-    stylesheets = print_stylesheets(book.root)  # each with its own folder as base URL
+    sheets = print_stylesheets(book.root)  # each with its own folder as base URL
+    # figures that float (floats.py) are set with their own rules, after print.css, before the book's
+    stylesheets = sheets[:1] + [Stylesheet(Path("floats.css"), FLOAT_CSS, base)] + sheets[1:]
 
     pushed: set[str] = set()
 
@@ -226,7 +235,10 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
         return PdfResult(out, parts.pages, variant, book.config.trim_inches, parts.bleed, parts.gutter,
                          fonts, parts.diagnostics + off, spine=parts.pages * book.config.caliper,
                          laid_out=parts.stats.laid_out, reused=parts.stats.reused)
-    laid = layout_book(prepared, cache, variant, marks)
+    floated = None
+    if variant == "screen" and can_lay_out_in_parts(prepared):  # its figures float as the print edition's do
+        floated = {p.name: p.content.floats for p in lay_out_in_parts(prepared, cache, jobs=jobs).parts}
+    laid = layout_book(prepared, cache, variant, marks, floated)
     document = laid.document
     document.metadata.created = document.metadata.modified = build_timestamp(book.config.date)
     options = {"pdf_identifier": b"bookkit-" + book.slug.encode()[:48]}

@@ -1,0 +1,427 @@
+"""Figures that do not fit float to the top of the next page while the text goes on.
+
+WeasyPrint 70 has no page floats: a figure (or captioned table) too tall for the rest
+of a page is pushed whole to the next page and leaves the foot of this one empty, up
+to half a chapter's first page. This pass fixes that after layout, the way LaTeX
+places a float: it finds a figure that opens a page (after nothing but headings)
+while the page before it has a large empty foot, lays the part out once more without
+that figure to see where the following text then breaks to the next page, and moves
+the figure to exactly that place. If the page breaks inside a paragraph, the
+paragraph is split there (its first half keeps its last line justified, the second
+half goes on without an indent after the figure), so the figure opens the next page
+and the text before it fills this one. One figure at a time, in page order, at most
+`FLOAT_PASSES` figures a part: two layouts each, all inside the part's cached layout.
+
+Only the print and screen PDFs float: the EPUB reflows, so its figures stay where the
+author put them, in reading order, with the same numbers. A figure keeps its place
+with the class `here` (`![…](x.png){.here}`) or Quarto's `fig-pos="H"`; a captioned
+table with `{.here}` in its caption's attributes.
+"""
+
+from __future__ import annotations
+
+import functools
+import html as htmlmod
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..cache import digest
+
+#: attribute naming the chapter body's top-level blocks, so a layout's boxes name them
+FLOW_ATTR = "data-flow"
+#: figures moved at most, per part (each costs two layouts)
+FLOAT_PASSES = 4
+#: an empty foot larger than this share of the page area makes the figure float
+FLOAT_GAP = 0.1
+#: class on the first half of a paragraph split by a float, and on its second half
+SPLIT_CLASS, CONTINUED_CLASS = "float-split", "float-continued"
+#: how a split paragraph's halves are set (they read as one paragraph; the second half shares the
+#: paragraph's `data-para`, and a note pass that starts the paragraph on a new page moves the first)
+FLOAT_CSS = (f".{SPLIT_CLASS} {{ text-align-last: justify; }}\n"
+             f".{CONTINUED_CLASS} {{ text-indent: 0 !important; break-before: auto !important; }}\n")
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_CONTAINERS = {"section"}
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+_HYPHENS = "\u2010-\u00ad"
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict
+    start: int  # offset of "<tag"
+    open_end: int  # offset after the start tag
+    end: int = -1  # offset after the end tag
+    parent: "Element | None" = None
+    children: list = field(default_factory=list)
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def descendants(self):
+        for child in self.children:
+            yield child
+            yield from child.descendants()
+
+
+class _Outline(HTMLParser):
+    """Elements of an HTML string with their offsets; `ok` is False if its tags do not nest."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.root = Element("#root", {}, 0, 0, len(text))
+        self.stack = [self.root]
+        self.ok = True
+        self.feed(text)
+        self.close()
+        if len(self.stack) != 1:
+            self.ok = False
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _open(self, tag, attrs, closed: bool):
+        start = self._offset()
+        el = Element(tag, {k: v or "" for k, v in attrs}, start, start + len(self.get_starttag_text()))
+        el.parent = self.stack[-1]
+        el.parent.children.append(el)
+        if closed or tag in _VOID:
+            el.end = el.open_end
+        else:
+            self.stack.append(el)
+
+    def handle_starttag(self, tag, attrs):
+        self._open(tag, attrs, False)
+
+    def handle_startendtag(self, tag, attrs):
+        self._open(tag, attrs, True)
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        if self.stack[-1].tag != tag:
+            self.ok = False
+            return
+        el = self.stack.pop()
+        at = self._offset()
+        el.end = self.text.index(">", at) + 1
+
+
+def _body(outline: _Outline) -> Element | None:
+    for el in outline.root.descendants():
+        if el.tag == "div" and "chapter-body" in el.classes:
+            return el
+    return None
+
+
+def top_level(body: Element) -> list[Element]:
+    """The chapter body's blocks, looking through `<section>` wrappers."""
+    out = []
+    for child in body.children:
+        if child.tag in _CONTAINERS:
+            out += top_level(child)
+        else:
+            out.append(child)
+    return out
+
+
+def is_float(el: Element) -> bool:
+    """A figure or captioned table that may float (not opted out with `.here` / `fig-pos="H"`)."""
+    if not (el.tag == "figure" or (el.tag == "div" and "table-block" in el.classes)):
+        return False
+    for node in [el, *el.descendants()]:
+        if "here" in node.classes or node.attrs.get("fig-pos", "").lower() in ("h", "!h") \
+                or node.attrs.get("data-fig-pos", "").lower() in ("h", "!h"):
+            return False
+    return True
+
+
+@functools.cache
+def cache_key() -> str:
+    """This module's source: a change to how figures float is a change to every part's layout."""
+    return digest(Path(__file__).read_bytes())
+
+
+def mark_blocks(html: str) -> str:
+    """`html` with `data-flow="N"` on every top-level block of the chapter body (unchanged if it cannot tell)."""
+    outline = _Outline(html)
+    body = _body(outline) if outline.ok else None
+    if body is None:
+        return html
+    out, last = [], 0
+    for number, el in enumerate(top_level(body), 1):
+        at = el.start + 1 + len(el.tag)
+        out += [html[last:at], f' {FLOW_ATTR}="{number}"']
+        last = at
+    return "".join(out) + html[last:]
+
+
+# ---------- reading the layout ----------
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _walk(child)
+
+
+def _flow_id(box) -> str | None:
+    element = getattr(box, "element", None)
+    if element is None or getattr(box, "pseudo_type", None):
+        return None
+    return element.get(FLOW_ATTR)
+
+
+def _page_blocks(page) -> list[tuple[str, object]]:
+    """(flow id, box) of each top-level block on the page, in order (each once)."""
+    seen, out = set(), []
+    for box in _walk(page._page_box.children[0]):
+        ident = _flow_id(box)
+        if ident and ident not in seen:
+            seen.add(ident)
+            out.append((ident, box))
+    return out
+
+
+def empty_foot(page) -> float:
+    """Height of the page area below its last line (and above its notes), in CSS px."""
+    page_box = page._page_box
+    flow, *areas = page_box.children
+    bottom = page_box.content_box_y() + page_box.height
+    for area in areas:
+        if type(area).__name__ == "FootnoteAreaBox" and area.children:
+            bottom = min(bottom, area.position_y)
+    lowest = page_box.content_box_y()
+    for box in _walk(flow):
+        kind = type(box).__name__
+        if kind == "LineBox" or kind.endswith("ReplacedBox") or kind == "TableBox":
+            lowest = max(lowest, box.position_y + box.margin_height())
+    return bottom - lowest
+
+
+def float_candidate(document, done: set[str], tags: dict[str, bool]) -> tuple[str, int] | None:
+    """(flow id, page index) of the first figure that opens a page after a page with a large empty foot."""
+    for index in range(1, len(document.pages)):
+        for ident, box in _page_blocks(document.pages[index]):
+            if box.element_tag in _HEADINGS:
+                continue
+            if tags.get(ident) and ident not in done and _opens_here(document, index, ident):
+                page_box = document.pages[index - 1]._page_box
+                if empty_foot(document.pages[index - 1]) > FLOAT_GAP * page_box.height:
+                    return ident, index
+            break
+    return None
+
+
+def _opens_here(document, index: int, ident: str) -> bool:
+    return all(i != ident for i, _ in _page_blocks(document.pages[index - 1]))
+
+
+# ---------- moving a figure ----------
+
+def hide_css(ident: str) -> str:
+    return f'[{FLOW_ATTR}="{ident}"] {{ display: none !important; }}\n'
+
+
+@dataclass
+class Place:
+    before: str  # flow id of the block the figure goes before (or that is split)
+    split_at: int | None = None  # for a split paragraph: offset in the HTML where page j begins
+    hyphen: bool = False  # the first half ends inside a hyphenated word
+    char: int = -1  # for a split paragraph: index of that place among its visible characters
+
+
+def break_place(document, index: int, html: str, ident: str) -> Place | None:
+    """Where page `index` of a layout without the figure begins, as a place in `html`."""
+    if index >= len(document.pages):
+        return None  # the text after the figure does not reach the next page
+    blocks = _page_blocks(document.pages[index])
+    if not blocks:
+        return None
+    first, box = blocks[0]
+    order = _flow_order(html)
+    if first not in order or order.index(first) <= order.index(ident):
+        return None
+    previous = dict(_page_blocks(document.pages[index - 1]))
+    if first not in previous:
+        return Place(first)
+    if box.element_tag != "p":  # a list or quotation that runs on: the figure follows it
+        following = order[order.index(first) + 1:]
+        return Place(following[0]) if following else None
+    return _split_place(html, first, previous[first], box)
+
+
+def _flow_order(html: str) -> list[str]:
+    return re.findall(rf'\s{FLOW_ATTR}="([^"]+)"', html)
+
+
+def _text_boxes(box):
+    """TextBoxes under `box` in order, leaving out note calls and list markers."""
+    if getattr(box, "pseudo_type", None) in ("footnote-call", "marker"):
+        return
+    if type(box).__name__ == "TextBox":
+        yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _text_boxes(child)
+
+
+def _chars(boxes) -> list[str]:
+    return [c for b in boxes for c in b.text if not c.isspace() and unicodedata.category(c) != "Cf"]
+
+
+def _source_chars(html: str, p: Element) -> list[tuple[str, int]]:
+    """(character, offset in html) of the paragraph's visible non-space text, notes left out."""
+    hidden = [(el.start, el.end) for el in p.descendants()
+              if "footnote" in el.classes or el.tag in ("svg", "math", "style", "script")]
+    out: list[tuple[str, int]] = []
+    inner_end = html.rindex("</", p.open_end, p.end)
+    for match in re.finditer(r"<[^>]*>|&(#?\w+);|[^<&]+", html[p.open_end:inner_end]):
+        at = p.open_end + match.start()
+        if any(a <= at < b for a, b in hidden) or match.group(0).startswith("<"):
+            continue
+        if match.group(1):
+            value = htmlmod.unescape(match.group(0))
+            if not value.isspace() and unicodedata.category(value[:1]) != "Cf":
+                out.append((value, at))
+            continue
+        out += [(ch, at + k) for k, ch in enumerate(match.group(0))
+                if not ch.isspace() and unicodedata.category(ch) != "Cf"]
+    return out
+
+
+def _split_place(html: str, ident: str, before_box, after_box) -> Place | None:
+    """The offset where the paragraph's text on the next page begins, found by its characters."""
+    p = _element(html, ident)
+    if p is None:
+        return None
+    source = _source_chars(html, p)
+    shown = _chars(_text_boxes(before_box))
+    i, unmatched = 0, []
+    for ch in shown:
+        if i < len(source) and source[i][0] == ch:
+            i += 1
+        else:
+            unmatched.append(ch)
+    lines = [b for b in _walk(after_box) if type(b).__name__ == "LineBox"]
+    head = "".join(_chars(_text_boxes(lines[0])))[:12] if lines else ""
+    if len(unmatched) > 1 or i >= len(source) or not head \
+            or "".join(c for c, _ in source[i:i + len(head)]) != head:
+        return None  # the layout's text cannot be lined up with the source: leave the figure be
+    hyphen = bool(unmatched) and shown[-1] == unmatched[-1] and unmatched[-1] in _HYPHENS
+    return Place(ident, source[i][1], hyphen, i)
+
+
+def _element(html: str, ident: str) -> Element | None:
+    outline = _Outline(html)
+    body = _body(outline) if outline.ok else None
+    if body is None:
+        return None
+    return next((el for el in top_level(body) if el.attrs.get(FLOW_ATTR) == ident), None)
+
+
+def moved(html: str, ident: str, place: Place) -> str | None:
+    """`html` with the block `ident` taken out and put at `place` (splitting a paragraph there)."""
+    figure, target = _element(html, ident), _element(html, place.before)
+    if figure is None or target is None or target.start < figure.end:
+        return None
+    block = html[figure.start:figure.end]
+    after = figure.end + (1 if html[figure.end:figure.end + 1] == "\n" else 0)
+    if place.split_at is None:
+        return html[:figure.start] + html[after:target.start] + block + "\n" + html[target.start:]
+    at = place.split_at
+    open_inline = [el for el in target.descendants() if el.start < at < el.end and el.end != el.open_end]
+    head = _with_class(html[target.start:target.open_end], SPLIT_CLASS)
+    first = (head + html[target.open_end:at].rstrip() + ("\u2010" if place.hyphen else "")
+             + "".join(f"</{el.tag}>" for el in reversed(open_inline)) + "</p>")
+    tail_head = re.sub(rf'\s{FLOW_ATTR}="[^"]*"', f' {FLOW_ATTR}="{place.before}b"',
+                       _with_class(_without_id(html[target.start:target.open_end]), CONTINUED_CLASS))
+    second = tail_head + "".join(_without_id(html[el.start:el.open_end]) for el in open_inline) + html[at:target.end]
+    return (html[:figure.start] + html[after:target.start] + first + "\n" + block + "\n" + second
+            + html[target.end:])
+
+
+def _with_class(start_tag: str, name: str) -> str:
+    if re.search(r'\sclass="', start_tag):
+        return re.sub(r'(\sclass=")', rf"\g<1>{name} ", start_tag, count=1)
+    return re.sub(r"^<(\w+)", rf'<\1 class="{name}"', start_tag)
+
+
+def _without_id(start_tag: str) -> str:
+    return re.sub(r'\sid="[^"]*"', "", start_tag)
+
+
+def float_tags(html: str) -> dict[str, bool]:
+    """flow id → whether that block may float."""
+    outline = _Outline(html)
+    body = _body(outline) if outline.ok else None
+    if body is None:
+        return {}
+    return {el.attrs[FLOW_ATTR]: is_float(el) for el in top_level(body) if FLOW_ATTR in el.attrs}
+
+
+def float_figures(html: str, render) -> tuple[str, object, list[list]]:
+    """Lay `html` out with `render(html, extra_css)`, floating figures; returns (html, document, moves).
+
+    A move, `[figure, before, char, hyphen]` in flow ids and the split paragraph's
+    character index (-1: no split), replays the same float on another layout of the same
+    chapter (`replay`): the screen PDF, laid out whole, gets the print edition's floats.
+
+    Deterministic: the same HTML gives the same moves, so the part's cache stays exact.
+    """
+    html = mark_blocks(html)
+    document = render(html, "")
+    tags = float_tags(html)
+    if not any(tags.values()):
+        return html, document, []
+    done: set[str] = set()
+    floated: list[str] = []
+    for _ in range(FLOAT_PASSES):
+        found = float_candidate(document, done, tags)
+        if found is None:
+            break
+        ident, index = found
+        done.add(ident)
+        place = break_place(render(html, hide_css(ident)), index, html, ident)
+        new = moved(html, ident, place) if place else None
+        if new is None:
+            continue
+        html = new
+        tags = float_tags(html)
+        document = render(html, "")
+        floated.append([ident, place.before, place.char, place.hyphen])
+    return html, document, floated
+
+
+def replay(html: str, moves: list[list]) -> str:
+    """The chapter `html` (one chapter body) with the moves a print layout made (see float_figures)."""
+    html = mark_blocks(html)
+    for ident, before, char, hyphen in moves:
+        place = Place(before)
+        if char >= 0:
+            target = _element(html, before)
+            source = _source_chars(html, target) if target is not None else []
+            if char >= len(source):
+                continue
+            place = Place(before, source[char][1], hyphen, char)
+        html = moved(html, ident, place) or html
+    return html
+
+
+def replay_in_book(html: str, moves: dict[str, list[list]]) -> str:
+    """The whole book's HTML with each chapter's moves (by the chapter's section id) replayed."""
+    outline = _Outline(html)
+    if not outline.ok or not any(moves.values()):
+        return html
+    sections = [el for el in outline.root.descendants()
+                if el.tag == "section" and "chapter" in el.classes and moves.get(el.attrs.get("id", ""))]
+    for section in sorted(sections, key=lambda el: -el.start):
+        html = html[:section.start] + replay(html[section.start:section.end], moves[section.attrs["id"]]) \
+            + html[section.end:]
+    return html
