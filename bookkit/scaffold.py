@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ _HEADER = """\
 def _parse(key: str, value: Any, option: str) -> Any:
     """`value` checked by the same parser book.yaml's `key` goes through."""
     parse = next(opt.parse for opt in SCHEMA if opt.name == key)
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(v, str) and any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in v) for v in texts):
+        raise UsageError(f"{option}: a control character or line break cannot stand in a title or name")
     try:
         return parse(value)
     except ValueError as exc:

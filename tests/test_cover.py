@@ -5,7 +5,6 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-
 from conftest import built_copy, run_cli
 
 
@@ -81,6 +80,7 @@ def test_cover_builds_under_the_book_lock(book_copy):
     """Like `pdf`, `cover` takes the output folder's build lock, under which a killed build's
     temporary files are cleared, and waits while another build holds it."""
     import fcntl
+    import os
     import subprocess
     import sys
     import time
@@ -92,19 +92,20 @@ def test_cover_builds_under_the_book_lock(book_copy):
     dist.mkdir()
     debris = dist / ".a-tiny-book-cover.pdf.killed.tmp"
     debris.write_bytes(b"half a cover")
-    with open(dist / ".bookkit.lock", "a+b") as lock:
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        cover = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "cover", "--book", str(book)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 60
-            while "Drawing the cover" not in (line := cover.stdout.readline()) and time.monotonic() < deadline:
-                assert line, "cover ended before drawing: " + cover.stderr.read()
-            time.sleep(2)
-            assert cover.poll() is None and debris.exists()  # waiting for the lock
-            assert not (dist / "a-tiny-book-cover.pdf").exists()
-        finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    lock = os.open(dist, os.O_RDONLY | os.O_DIRECTORY)  # the folder's lock, as another build holds it
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    cover = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "cover", "--book", str(book)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while "Drawing the cover" not in (line := cover.stdout.readline()) and time.monotonic() < deadline:
+            assert line, "cover ended before drawing: " + cover.stderr.read()
+        time.sleep(2)
+        assert cover.poll() is None and debris.exists()  # waiting for the lock
+        assert not (dist / "a-tiny-book-cover.pdf").exists()
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        os.close(lock)
     out, err = cover.communicate(timeout=300)
     assert cover.returncode == 0, err
     assert not debris.exists() and (dist / "a-tiny-book-cover.pdf").is_file()

@@ -175,8 +175,9 @@ def test_new_checks_its_options_like_book_yaml(tmp_path, option, value, words):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(title=st.text(min_size=1, max_size=40).filter(str.strip),
-       authors=st.lists(st.text(min_size=1, max_size=20).filter(str.strip), min_size=1, max_size=3))
+@given(title=st.text(st.characters(blacklist_categories=("Cc", "Zl", "Zp", "Cs")), min_size=1, max_size=40).filter(str.strip),
+       authors=st.lists(st.text(st.characters(blacklist_categories=("Cc", "Zl", "Zp", "Cs")), min_size=1, max_size=20)
+                        .filter(str.strip), min_size=1, max_size=3))
 def test_any_title_and_authors_come_back_from_book_yaml_unchanged(tmp_path, title, authors):
     """Quotes, ': ', '#', leading '-' or '[', 'yes', digits, line breaks: book.yaml quotes what needs it."""
     folder = Path(tempfile.mkdtemp(dir=tmp_path)) / "book"
@@ -229,3 +230,9 @@ def test_a_preface_added_to_a_new_book_links_into_its_chapters(tmp_path):
         dests = {name: index[dest[0].objgen] for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
         [target] = [dests[str(a.Dest)] for a in pdf.pages[preface].get("/Annots") or [] if "/Dest" in a]
     assert "A Figure" in pages[target]
+
+
+@pytest.mark.parametrize("title", ["Two\nlines", "A\x85B", "Bell\x07"])
+def test_a_title_with_a_control_character_or_line_break_is_refused(tmp_path, title):
+    with pytest.raises(UsageError, match="control character or line break"):
+        create_book(tmp_path / "book", title=title, authors=["A"], lang="en-US")

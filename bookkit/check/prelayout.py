@@ -114,7 +114,7 @@ def stylesheet_rules(root) -> list[Diagnostic]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # the resource gate refuses it (L008), at its line
-        for message in css_messages(text):
+        for message in css_messages(text, _base(path)):
             where = _CSS_POSITION.search(message)
             shown = "WeasyPrint: " + (message[:where.start()] + message[where.end():]).strip()
             out.append(warning(rel, int(where["line"]), "R004", shown, int(where["column"])))
@@ -127,14 +127,19 @@ def stylesheet_messages(root) -> set[str]:
     for rel in BOOK_STYLESHEETS:
         path = root / rel
         try:
-            found |= {"WeasyPrint: " + m for m in css_messages(path.read_text(encoding="utf-8"))}
+            found |= {"WeasyPrint: " + m for m in css_messages(path.read_text(encoding="utf-8"), _base(path))}
         except (OSError, UnicodeDecodeError):
             continue
     return found
 
 
+def _base(path) -> str:
+    """A stylesheet's url()s are relative to its own folder, as in every output."""
+    return path.parent.absolute().as_uri() + "/"
+
+
 @lru_cache(maxsize=16)
-def css_messages(text: str) -> tuple[str, ...]:
+def css_messages(text: str, base_url: str) -> tuple[str, ...]:
     """WeasyPrint's warnings with a position (`… at LINE:COL, …`) for a stylesheet, read without fetching."""
     import logging
 
@@ -154,7 +159,7 @@ def css_messages(text: str) -> tuple[str, ...]:
     LOGGER.addHandler(handler)
     LOGGER.propagate = False
     try:
-        CSS(string=text, url_fetcher=refuse)
+        CSS(string=text, url_fetcher=refuse, base_url=base_url)
     except Exception:  # a stylesheet WeasyPrint cannot read at all fails the layout, which says why
         pass
     finally:
