@@ -26,6 +26,8 @@ from ..fonts import font_face_css, print_faces
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import book_stylesheet, style_path
+from ..index import IndexPart, anchor_pages, numbered_index
+from ..index import anchors as index_anchors
 from .html import book_html
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
@@ -113,8 +115,15 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     identifier = "bookkit-" + book.slug[:48]
     front_parts = [p for p in prepared.parts if p.kind == "front"]
     chapters = [p for p in prepared.parts if p.kind != "front"]
+    # --- the Index (issue 16): laid out after every other part, from the pages their layouts
+    # give its anchors; cached by its content like any part, so an edit that moves no page
+    # does not lay it out again
+    index_part = next((p for p in chapters if isinstance(p, IndexPart)), None)
+    wanted = index_anchors(index_part.entries) if index_part else set()
+    index_stand_ins: list[frozenset[str]] = []
+    laid = [p for p in chapters if p is not index_part]
     chapter_html, borrowed = [], []
-    for p in chapters:
+    for p in laid:
         html, found = with_stand_ins(book_html(prepared, "print", font_names, parts=[p], front=False))
         chapter_html.append(html)
         borrowed.append(found)
@@ -132,30 +141,46 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
     def content_specs(gutter: float) -> list[PartSpec]:
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
         return [spec(p.slug, number_paragraphs(h), [page, NO_MARGINS_CSS], NOTE_PASSES,
-                     [p.chapter.path] if p.chapter else []) for p, h in zip(chapters, chapter_html)]
+                     [p.chapter.path] if p.chapter else []) for p, h in zip(laid, chapter_html)]
 
     def one_pass(gutter: float, early: float | None = None):
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
         specs = content_specs(gutter)
         if early is not None and early != gutter:  # the likely second pass, laid out alongside
             specs += content_specs(early)
-        contents = lay_out_all(specs, cache, jobs, stats)[:len(chapters)]
+        contents = lay_out_all(specs, cache, jobs, stats)[:len(laid)]
         offsets, blanks, offset = [], [], 0
         for result in contents:
             blanks.append(offset % 2 == 1)
             offset += offset % 2
             offsets.append(offset)
             offset += result.pages
+        index_offset = offset + offset % 2
         toc = "".join(f'.toc-list a[href="#{_css_string(p.slug)}"]::after {{ content: leader(". ") "{o + 1}"; }}\n'
-                      for p, o in zip(chapters, offsets))
+                      for p, o in zip(chapters, offsets + [index_offset]))
         # The front matter and the chapters' folios and heads need only the chapters' lengths:
         # one batch for the pool. If the page count then asks for another gutter, both are redone.
         front, *margins = lay_out_all([spec("front", front_html, [page, toc], NOTE_PASSES,
                                             [p.chapter.path for p in front_parts if p.chapter])] + [
             spec(p.slug + ":margins", margins_html(h, config.title, r.pages),
                  [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {o + 1}; }}\n"], 0, [])
-            for p, h, r, o in zip(chapters, chapter_html, contents, offsets)], cache, jobs, stats)
+            for p, h, r, o in zip(laid, chapter_html, contents, offsets)], cache, jobs, stats)
         body_start = front.pages + front.pages % 2
+        if index_part is not None:
+            pages = anchor_pages(front.page_anchors, wanted)
+            for result, o in zip(contents, offsets):
+                pages.update(anchor_pages(result.page_anchors, wanted, body_start + o))
+            html, found = with_stand_ins(book_html(prepared, "print", font_names, front=False,
+                                                   parts=[numbered_index(index_part, pages, body_start)]))
+            index_stand_ins[:] = [found]
+            (content,) = lay_out_all([spec(index_part.slug, number_paragraphs(html), [page, NO_MARGINS_CSS], 0, [])],
+                                     cache, jobs, stats)
+            (margin,) = lay_out_all([spec(index_part.slug + ":margins", margins_html(html, config.title, content.pages),
+                                          [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {index_offset + 1}; }}\n"],
+                                          0, [])], cache, jobs, stats)
+            contents, margins = contents + [content], margins + [margin]
+            blanks, offsets = blanks + [offset % 2 == 1], offsets + [index_offset]
+            offset = index_offset + content.pages
         total = body_start + offset
         return contents, margins, offsets, blanks, front, body_start, total + total % 2
 
@@ -175,7 +200,7 @@ def lay_out_in_parts(prepared: Prepared, cache: Cache, marks: bool = False, jobs
 
     placed = [PlacedPart("front", None, 0, False, front, None, front_borrowed)]
     placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m, s)
-               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed)]
+               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed + index_stand_ins)]
     texts = {c.path: c.text for c in book.chapters}
     diags: list[Diagnostic] = []
     known = stylesheet_messages(book.root)  # the checks reported these at the stylesheet's lines
