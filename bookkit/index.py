@@ -182,7 +182,7 @@ def mark_index(parts: list[Converted]) -> IndexPart | None:
     root = Entry("")
     count = 0
     for part in parts:
-        label = str(part.number) if part.number else part.title
+        label = f"ch. {part.number}" if part.number else part.title
         for n, mark in enumerate(find_marks(part.body_ast), start=1):
             if not mark.path:
                 continue

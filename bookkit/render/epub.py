@@ -27,6 +27,7 @@ from ..check import MATH_WARNING
 from ..code import HIGHLIGHT_OPTION, uses_code
 from ..convert import pandoc_version, run_pandoc
 from ..diagnostics import Diagnostic
+from ..index import IndexPart
 from ..fonts import Face, cjk_face, font_face_css, mono_faces, text_face_subset, text_faces
 from ..outputs import build_datetime, build_timestamp
 from ..pipeline import Prepared
@@ -106,6 +107,8 @@ def joined_ast(prepared: Prepared) -> dict:
 
 
 def _epub_type(part) -> str:
+    if isinstance(part, IndexPart):  # the back-of-book index (issue 16)
+        return "index"
     if part.slug == "bibliography":
         return "bibliography"
     if "appendix" in part.classes:

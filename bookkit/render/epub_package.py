@@ -9,6 +9,7 @@ right `epub:type`/DPUB-ARIA role on each file, and a byte-for-byte reproducible 
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ NS = {
 EPUB_TYPE = "{%s}type" % NS["epub"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ROLES = {"chapter": "doc-chapter", "preface": "doc-preface", "appendix": "doc-appendix",
-         "bibliography": "doc-bibliography"}
+         "bibliography": "doc-bibliography", "index": "doc-index"}
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
@@ -58,11 +59,31 @@ def finish_epub(data: bytes, facts: PackageFacts, zip_time: tuple[int, int, int,
                 landmarks.append((kind, rel, ""))
             for label in placed:
                 page_links[label] = f"{rel}#page-{label}"
+    _link_index(files)
     nav_name = next(n for n in files if n.endswith("nav.xhtml"))
     pages = [(m.label, page_links[m.label]) for m in facts.marks if m.label in page_links]
     files[nav_name] = _finish_nav(files[nav_name], landmarks, pages)
     files[opf_name] = _finish_opf(files[opf_name], facts, stats)
     return _write_zip(files, zip_time)
+
+
+# --- the back-of-book index (issue 16) -----------------------------------------------------------
+_INDEX_FILE = re.compile(rb'<section[^>]*epub:type="index"')
+_LOCATOR = re.compile(rb'(<a epub:type="index-locator" class="index-locator" href=")#([^"]+)"')
+
+
+def _link_index(files: dict[str, bytes]) -> None:
+    """Point the Index's locators (written as `#id`, in raw HTML pandoc leaves alone) at the file
+    of the split EPUB that holds each anchor."""
+    holder: dict[bytes, str] = {}
+    for name, data in files.items():
+        if name.endswith(".xhtml"):
+            for ident in re.findall(rb'\sid="([^"]+)"', data):
+                holder.setdefault(ident, name.rsplit("/", 1)[-1])
+    for name, data in files.items():
+        if name.endswith(".xhtml") and _INDEX_FILE.search(data):
+            files[name] = _LOCATOR.sub(lambda m: m.group(1) + holder.get(m.group(2), "").encode() + b"#" + m.group(2) + b'"',
+                                       data)
 
 
 def _read_zip(data: bytes) -> dict[str, bytes]:
@@ -108,11 +129,11 @@ def _finish_xhtml(data: bytes, stats: dict, facts: PackageFacts) -> tuple[bytes,
         if kind in ROLES:
             top.set("role", ROLES[kind])
         matter = {"titlepage": "frontmatter", "preface": "frontmatter", "chapter": "bodymatter",
-                  "appendix": "backmatter", "bibliography": "backmatter"}.get(kind)
+                  "appendix": "backmatter", "bibliography": "backmatter", "index": "backmatter"}.get(kind)
         if matter:
             body.set(EPUB_TYPE, matter)
-        if kind == "bibliography":
-            found.append("bibliography")
+        if kind in ("bibliography", "index"):
+            found.append(kind)
         if kind == "chapter":
             found.append("bodymatter")
     for el in root.iter("{%s}*" % NS["x"]):
@@ -263,7 +284,7 @@ def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[
         nav.addnext(page_nav)
     ol = nav.find("x:ol", NS)
     have = {a.get(EPUB_TYPE) for a in ol.iter("{%s}a" % NS["x"])}
-    labels = {"bodymatter": "Start of Content", "bibliography": "Bibliography"}
+    labels = {"bodymatter": "Start of Content", "bibliography": "Bibliography", "index": "Index"}
     seen = set()
     for kind, href, _ in landmarks:
         if kind in have or kind in seen:
