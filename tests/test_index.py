@@ -201,3 +201,22 @@ def test_incremental_index_is_exact_and_reused(tmp_path):
     (book / ".cache").rename(tmp_path / "old-cache")
     _, clean_pages = build()
     assert edited_pages == clean_pages
+
+
+def test_preview_index_links_land_on_anchors(tmp_path):
+    from bookkit.cache import Cache
+    from bookkit.watch import preview_html
+
+    book = copy_book("index", tmp_path)
+    page = preview_html(book, Cache(book), 1)
+    index = page[page.index('<section class="chapter kind-back'):]
+    index = index[index.index('class="index-body"'):]
+    targets = re.findall(r'class="index-locator" href="#([^"]+)"', index)
+    assert len(targets) >= 15
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    assert set(targets) <= ids
+    marks = _mark_texts(_prepared(book))
+    for target in targets:
+        if marks.get(target):
+            after = re.sub(r"<[^>]+>", "", page[page.index(f'id="{target}"'):][:300].split(">", 1)[1])
+            assert after.startswith(marks[target][:6]), (target, after[:40])
