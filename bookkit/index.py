@@ -265,7 +265,7 @@ def _page_locators(locators: list[Locator], pages: dict[str, int], body_start: i
         first = pages[loc.anchor]
         last = pages.get(loc.end, first) if loc.end else first
         spans.append((first, max(first, last), loc.anchor, loc.end or loc.anchor))
-    spans.sort()
+    spans.sort(key=lambda span: span[:2])  # stable: on one page, the first mark in the text is linked
     def in_body(page: int) -> bool:
         return body_start is not None and page >= body_start
 
