@@ -144,9 +144,9 @@ class Entry:
     locators: list[Locator] = field(default_factory=list)
     see: list[str] = field(default_factory=list)
     seealso: list[str] = field(default_factory=list)
-    children: dict[str, "Entry"] = field(default_factory=dict)
+    children: dict[str, Entry] = field(default_factory=dict)
 
-    def ordered(self) -> list["Entry"]:
+    def ordered(self) -> list[Entry]:
         return sorted(self.children.values(), key=lambda e: collation_key(e.sort or e.name))
 
 

@@ -30,7 +30,7 @@ def _placed_marks(chapter: Chapter, ast: dict) -> list[tuple[Mark, int, int | No
     out = []
     cursor = 0
     for mark in find_marks(ast):
-        def fits(m: re.Match) -> bool:
+        def fits(m: re.Match, mark: Mark = mark) -> bool:
             block = m.group(0)
             before = chapter.text[chapter.text.rfind("\n", 0, m.start()) + 1:m.start()]
             if m.start() in used or mark.is_range != bool(re.fullmatch(r" {0,3}:{3,}\s*", before)):
@@ -75,12 +75,11 @@ def index_rules(book: Book, asts: list[dict | None]) -> list[Diagnostic]:
                                        f"index {kind}=\"{target}\" names a term that no mark indexes"
                                        f"{did_you_mean(target, terms)}", column))
     by_fold: dict[tuple, str] = {}
-    for term in terms:
+    for term, (chapter, line, column) in terms.items():
         parts = term.split(LEVEL_SEPARATOR)
         key = (tuple(parts[:-1]), _folded(parts[-1]))
         first = by_fold.setdefault(key, term)
         if first != term:
-            chapter, line, column = terms[term]
             diags.append(warning(chapter.path, line, "I002",
                                  f"index term '{term}' differs from '{first}' only in case, accents or a plural; "
                                  "use one spelling", column))
