@@ -147,6 +147,8 @@ def test_fixture_epub_index(tmp_path):
     for kind in ("index-entry-list", "index-entry", "index-term", "index-locator", "index-group",
                  "index-xref-preferred", "index-xref-related"):
         assert f'epub:type="{kind}"' in index, kind
+    # with the page-list, the print edition's folios, merged as in print
+    assert re.search(r'floods</span>, <span epub:type="index-locator-range"[^>]*><a [^>]*>2</a>–<a [^>]*>4</a>', index)
     marks = _mark_texts(_prepared(book))
     hrefs = re.findall(r'epub:type="index-locator"[^>]*href="([^"#]+)#([^"]+)"', index)
     assert len(hrefs) >= 15
