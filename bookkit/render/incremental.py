@@ -23,11 +23,11 @@ from ..check import stylesheet_messages
 from ..diagnostics import BookError, Diagnostic
 from ..code import uses_code
 from ..fonts import font_face_css, print_faces
+from ..index import IndexPart, anchor_pages, numbered_index
+from ..index import anchors as index_anchors
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import book_stylesheet, style_path
-from ..index import IndexPart, anchor_pages, numbered_index
-from ..index import anchors as index_anchors
 from .html import book_html
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html

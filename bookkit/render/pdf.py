@@ -20,11 +20,11 @@ from ..check import stylesheet_messages
 from ..diagnostics import BookError, Diagnostic, error, warning
 from ..code import uses_code
 from ..fonts import font_face_css, print_faces
+from ..index import IndexPart, anchor_pages, numbered_index
+from ..index import anchors as index_anchors
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import book_stylesheet, style_path
-from ..index import IndexPart, anchor_pages, numbered_index
-from ..index import anchors as index_anchors
 from .html import book_html
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
 from .pdfpost import add_page_labels, assemble, assembly_key, page_label_ranges, stable_document_id
