@@ -36,6 +36,9 @@ CODES: dict[str, str] = {
     "L006": "file is not a usable image",
     "L007": "file named by a book stylesheet is not carried into the EPUB",
     "L008": "stylesheet is not UTF-8 text",
+    # the back-of-book index (issue 16)
+    "I001": "index see / see-also names a term nothing indexes",
+    "I002": "index terms that differ only in case, accents or a plural",
     # structure
     "S001": "chapter has no level-1 title",
     "S002": "heading level skips",

@@ -17,6 +17,7 @@ from .code import number_captions
 from .crossref import resolve as resolve_crossrefs
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
 from .diagnostics import Diagnostic, Report
+from .index import mark_index
 from .matter import name_untitled
 from .mathtex import typeset_math
 from .pdffigure import rasterise_pdf_figures
@@ -99,6 +100,10 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
             title_ast={**bib_ast, "blocks": [{"t": "Plain", "c": header["c"][2]}]},
             body_ast={**bib_ast, "blocks": rest},
         ))
+
+    index = mark_index(parts)  # the back-of-book index (issue 16): anchors at the marks, the Index last
+    if index is not None:
+        parts.append(index)
 
     if html:
         _add_html(parts, book, cache, jobs)

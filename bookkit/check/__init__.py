@@ -17,6 +17,7 @@ from ..diagnostics import BookError, Diagnostic
 from ..locate import Source, sites
 from ..sanitize import sanitize
 from ..timeline import Timeline
+from .index import index_rules
 from .xref import xref_rules
 from .prelayout import MATH_WARNING, glyph_rules, math_rules, stylesheet_messages, stylesheet_rules
 from .rules import (NOTE_WARNING, book_ids, heading_rules, image_rules, link_rules, note_definitions,
@@ -61,6 +62,7 @@ def run_checks(book: Book, asts: list[dict | None], pandoc_diags: list[Diagnosti
     diags.extend(xref_rules(book, asts))  # numbered cross-references (issue 15)
     chapter_paths = {c.path for c in book.chapters}
     diags.extend(_place(d) for d in pandoc_diags if d.path not in chapter_paths)
+    diags.extend(index_rules(book, asts))  # the back-of-book index (issue 16)
     if asts and all(ast is not None for ast in asts):
         diags.extend(uncited_entries(book, [a for a in asts if a is not None]))
     return diags

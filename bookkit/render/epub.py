@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
@@ -28,6 +28,8 @@ from ..code import HIGHLIGHT_OPTION, uses_code
 from ..convert import pandoc_version, run_pandoc
 from ..diagnostics import Diagnostic
 from ..fonts import Face, cjk_face, font_face_css, mono_faces, text_face_subset, text_faces
+from ..index import IndexPart, anchor_pages, numbered_index
+from ..index import anchors as index_anchors
 from ..outputs import build_datetime, build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import book_stylesheet, style_path
@@ -116,6 +118,8 @@ def joined_ast(prepared: Prepared) -> dict:
 
 
 def _epub_type(part) -> str:
+    if isinstance(part, IndexPart):  # the back-of-book index (issue 16)
+        return "index"
     role = part.chapter.role if part.chapter else None
     if role is not None:  # about the author has no term of its own in EPUB's vocabulary
         return role.epub_type or part.kind + "matter"
@@ -126,6 +130,26 @@ def _epub_type(part) -> str:
     if part.kind == "front":
         return "preface"
     return "chapter"
+
+
+# --- the back-of-book index (issue 16) ---------------------------------------------------------
+def _index_with_print_pages(prepared: Prepared, cache: Cache) -> Prepared:
+    """With a page-list, the EPUB's Index gives the print edition's folios, as the print Index does
+    (the markers of those pages are in the EPUB), each linking to its mark; without, chapter labels."""
+    from .incremental import can_lay_out_in_parts, lay_out_in_parts
+
+    index = next((p for p in prepared.parts if isinstance(p, IndexPart)), None)
+    if index is None or not can_lay_out_in_parts(prepared):
+        return prepared
+    layout = lay_out_in_parts(prepared, cache)  # cached: the page-list lays the same parts out
+    wanted = index_anchors(index.entries)
+    pages: dict[str, int] = {}
+    for part in layout.parts:
+        if part.name != index.slug:  # the Index's own copies of the anchors are stand-ins
+            pages.update(anchor_pages(part.content.page_anchors, wanted, part.first_page))
+    html = numbered_index(index, pages, layout.body_start).body_html
+    numbered = replace(index, body_ast={**index.body_ast, "blocks": [{"t": "RawBlock", "c": ["html", html]}]})
+    return replace(prepared, parts=[numbered if p is index else p for p in prepared.parts])
 
 
 def _local_copy(face: Face, path: Path) -> Face:
@@ -159,7 +183,7 @@ _BODY_TAG = re.compile(rb"<body(?=[\s>])(?![^>]*\sclass=)")
 
 def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = True) -> EpubResult:
     book = prepared.book
-    doc = joined_ast(prepared)
+    doc = joined_ast(_index_with_print_pages(prepared, cache) if page_list else prepared)
     chars = prepared.text_characters()
     cjk = cjk_face(chars, cache)
     with tempfile.TemporaryDirectory(prefix="bookkit-epub-") as tmp:

@@ -9,6 +9,7 @@ right `epub:type`/DPUB-ARIA role on each file, and a byte-for-byte reproducible 
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -26,10 +27,10 @@ NS = {
 EPUB_TYPE = "{%s}type" % NS["epub"]
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ROLES = {"chapter": "doc-chapter", "preface": "doc-preface", "appendix": "doc-appendix",
-         "bibliography": "doc-bibliography",
+         "bibliography": "doc-bibliography", "index": "doc-index",
          **{r.epub_type: r.aria for r in MATTER_ROLES.values() if r.epub_type}}  # issue 16: bookkit/matter.py
 #: the landmarks a section's epub:type adds, with their labels
-LANDMARKS = {"bodymatter": "Start of Content", "bibliography": "Bibliography",
+LANDMARKS = {"bodymatter": "Start of Content", "bibliography": "Bibliography", "index": "Index",
              **{r.epub_type: r.label for r in MATTER_ROLES.values() if r.landmark}}
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
@@ -69,11 +70,31 @@ def finish_epub(data: bytes, facts: PackageFacts, zip_time: tuple[int, int, int,
                 landmarks.append((kind, rel, ""))
             for label in placed:
                 page_links[label] = f"{rel}#page-{label}"
+    _link_index(files)
     nav_name = next(n for n in files if n.endswith("nav.xhtml"))
     pages = [(m.label, page_links[m.label]) for m in facts.marks if m.label in page_links]
     files[nav_name] = _finish_nav(files[nav_name], landmarks, pages, _caption_navs(facts.lists, id_files))
     files[opf_name] = _finish_opf(files[opf_name], facts, stats)
     return _write_zip(files, zip_time)
+
+
+# --- the back-of-book index (issue 16) -----------------------------------------------------------
+_INDEX_FILE = re.compile(rb'<section[^>]*epub:type="index"')
+_LOCATOR = re.compile(rb'(<a epub:type="index-locator" class="index-locator" href=")#([^"]+)"')
+
+
+def _link_index(files: dict[str, bytes]) -> None:
+    """Point the Index's locators (written as `#id`, in raw HTML pandoc leaves alone) at the file
+    of the split EPUB that holds each anchor."""
+    holder: dict[bytes, str] = {}
+    for name, data in files.items():
+        if name.endswith(".xhtml"):
+            for ident in re.findall(rb'\sid="([^"]+)"', data):
+                holder.setdefault(ident, name.rsplit("/", 1)[-1])
+    for name, data in files.items():
+        if name.endswith(".xhtml") and _INDEX_FILE.search(data):
+            files[name] = _LOCATOR.sub(lambda m: m.group(1) + holder.get(m.group(2), "").encode() + b"#" + m.group(2) + b'"',
+                                       data)
 
 
 def _read_zip(data: bytes) -> dict[str, bytes]:
@@ -119,14 +140,14 @@ def _finish_xhtml(data: bytes, stats: ContentStats, facts: PackageFacts) -> tupl
         if kind in ROLES:
             top.set("role", ROLES[kind])
         matter = {"titlepage": "frontmatter", "preface": "frontmatter", "chapter": "bodymatter",
-                  "appendix": "backmatter", "bibliography": "backmatter"}.get(kind)
+                  "appendix": "backmatter", "bibliography": "backmatter", "index": "backmatter"}.get(kind)
         has_role = False
         for el in (top, top.find("x:h1", NS)):  # a front- or back-matter role's part, from epub.joined_ast
             if el is not None and el.get("data-matter"):
                 matter, has_role = el.attrib.pop("data-matter"), True
         if matter:
             body.set(EPUB_TYPE, matter)
-        if kind == "bibliography" or (has_role and kind in LANDMARKS):
+        if kind in ("bibliography", "index") or (has_role and kind in LANDMARKS):
             found.append(kind)
         if kind == "chapter":
             found.append("bodymatter")

@@ -24,6 +24,8 @@ from ..diagnostics import BookError, Diagnostic
 from ..code import uses_code
 from ..crossref import fill_pages, page_labels
 from ..fonts import font_face_css, print_faces
+from ..index import IndexPart, anchor_pages, numbered_index
+from ..index import anchors as index_anchors
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import print_stylesheets
@@ -169,8 +171,15 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
     identifier = "bookkit-" + book.slug[:48]
     front_parts = [p for p in prepared.parts if p.kind == "front"]
     chapters = [p for p in prepared.parts if p.kind != "front"]
+    # --- the Index (issue 16): laid out after every other part, from the pages their layouts
+    # give its anchors; cached by its content like any part, so an edit that moves no page
+    # does not lay it out again
+    index_part = next((p for p in chapters if isinstance(p, IndexPart)), None)
+    wanted = index_anchors(index_part.entries) if index_part else set()
+    index_stand_ins: list[frozenset[str]] = []
+    laid = [p for p in chapters if p is not index_part]
     chapter_html, borrowed = [], []
-    for p in chapters:
+    for p in laid:
         html, found = with_stand_ins(fill_pages(book_html(prepared, "print", font_names, parts=[p], front=False),
                                                 folios, config.crossref))
         chapter_html.append(html)
@@ -193,32 +202,48 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
     def content_specs(gutter: float) -> list[PartSpec]:
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
         return [spec(p.slug, number_paragraphs(h), [page, NO_MARGINS_CSS], NOTE_PASSES,
-                     [p.chapter.path] if p.chapter else [], floats=True) for p, h in zip(chapters, chapter_html)]
+                     [p.chapter.path] if p.chapter else [], floats=True) for p, h in zip(laid, chapter_html)]
 
     def one_pass(gutter: float, early: float | None = None):
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
         specs = content_specs(gutter)
         if early is not None and early != gutter:  # the likely second pass, laid out alongside
             specs += content_specs(early)
-        contents = lay_out_all(specs, cache, jobs, stats)[:len(chapters)]
+        contents = lay_out_all(specs, cache, jobs, stats)[:len(laid)]
         offsets, blanks, offset = [], [], 0
         for result in contents:
             blanks.append(offset % 2 == 1)
             offset += offset % 2
             offsets.append(offset)
             offset += result.pages
+        index_offset = offset + offset % 2
         toc = "".join(f'.toc-list a[href="#{_css_string(p.slug)}"]::after {{ content: leader(". ") "{o + 1}"; }}\n'
-                      for p, o in zip(chapters, offsets))
-        toc += folio_css(lists, {p.slug: o + 1 for p, o in zip(chapters, offsets)},
-                         {p.slug: r.page_anchors for p, r in zip(chapters, contents)})
+                      for p, o in zip(chapters, offsets + [index_offset]))
+        toc += folio_css(lists, {p.slug: o + 1 for p, o in zip(laid, offsets)},
+                         {p.slug: r.page_anchors for p, r in zip(laid, contents)})
         # The front matter and the chapters' folios and heads need only the chapters' lengths:
         # one batch for the pool. If the page count then asks for another gutter, both are redone.
         front, *margins = lay_out_all([spec("front", front_html, [page, toc], NOTE_PASSES,
                                             [p.chapter.path for p in front_parts if p.chapter])] + [
             spec(p.slug + ":margins", margins_html(h, config.title, r.pages),
                  [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {o + 1}; }}\n"], 0, [])
-            for p, h, r, o in zip(chapters, chapter_html, contents, offsets)], cache, jobs, stats)
+            for p, h, r, o in zip(laid, chapter_html, contents, offsets)], cache, jobs, stats)
         body_start = front.pages + front.pages % 2
+        if index_part is not None:
+            pages = anchor_pages(front.page_anchors, wanted)
+            for result, o in zip(contents, offsets):
+                pages.update(anchor_pages(result.page_anchors, wanted, body_start + o))
+            html, found = with_stand_ins(book_html(prepared, "print", font_names, front=False,
+                                                   parts=[numbered_index(index_part, pages, body_start)]))
+            index_stand_ins[:] = [found]
+            (content,) = lay_out_all([spec(index_part.slug, number_paragraphs(html), [page, NO_MARGINS_CSS], 0, [])],
+                                     cache, jobs, stats)
+            (margin,) = lay_out_all([spec(index_part.slug + ":margins", margins_html(html, config.title, content.pages),
+                                          [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {index_offset + 1}; }}\n"],
+                                          0, [])], cache, jobs, stats)
+            contents, margins = contents + [content], margins + [margin]
+            blanks, offsets = blanks + [offset % 2 == 1], offsets + [index_offset]
+            offset = index_offset + content.pages
         total = body_start + offset
         return contents, margins, offsets, blanks, front, body_start, total + total % 2
 
@@ -238,7 +263,7 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
 
     placed = [PlacedPart("front", None, 0, False, front, None, front_borrowed)]
     placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m, s)
-               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed)]
+               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed + index_stand_ins)]
     texts = {c.path: c.text for c in book.chapters}
     diags: list[Diagnostic] = []
     known = stylesheet_messages(book.root)  # the checks reported these at the stylesheet's lines

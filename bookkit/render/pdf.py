@@ -20,6 +20,8 @@ from ..check import stylesheet_messages
 from ..diagnostics import BookError, Diagnostic, error, warning
 from ..code import uses_code
 from ..fonts import font_face_css, print_faces
+from ..index import IndexPart, anchor_pages, numbered_index
+from ..index import anchors as index_anchors
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import Stylesheet, print_stylesheets
@@ -180,6 +182,16 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     with captured_warnings("book") as diags:
         gutter = first_gutter(prepared)
         document = layout(gutter)
+        # --- the Index (issue 16): its folios read from this layout, then laid out with them
+        # (the Index is last, so its numbers move no page before it)
+        index_part = next((p for p in prepared.parts if isinstance(p, IndexPart)), None)
+        if index_part is not None:
+            pages = anchor_pages([list(p.anchors) for p in document.pages], index_anchors(index_part.entries))
+            numbered = numbered_index(index_part, pages, _body_start(prepared, document))
+            html_text = number_paragraphs(book_html(
+                prepared, variant=variant, fonts=font_names,
+                parts=[numbered if p is index_part else p for p in prepared.parts]))
+            document = layout(gutter)
         if kdp_gutter(len(document.pages)) != gutter:
             gutter = kdp_gutter(len(document.pages))
             document = layout(gutter)
