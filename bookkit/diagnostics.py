@@ -151,8 +151,10 @@ class Report:
         return sorted(self.items, key=_order)
 
     def raise_if_errors(self) -> None:
+        """Stop on any error, with every problem found so far (warnings too): a build that fails
+        says what `check` says."""
         if self.errors:
-            raise BookError(self.errors)
+            raise BookError(self.items)
 
 
 def _order(d: Diagnostic):

@@ -63,7 +63,7 @@ def _words(text: str) -> list[str]:
 @pytest.mark.slow
 def test_a_tall_figure_floats_and_the_text_fills_the_page_before(floats_book):
     pages = _pages(floats_book / "dist" / PDF)
-    for caption, opener in (("Figure 1.", "Stock"), ("Figure 2.", "Bread")):
+    for caption, opener in (("Figure 1.1.", "Stock"), ("Figure 2.1.", "Bread")):
         at = _caption_page(pages, caption)
         before_text, _, lowest, _ = pages[at - 1]
         assert opener in before_text, (caption, before_text[:80])  # the figure followed the opener's first lines
@@ -83,7 +83,7 @@ def test_the_split_paragraph_reads_on_after_the_figure(floats_book):
     source = (floats_book / "chapters" / "01-stock.md").read_text(encoding="utf-8")
     paragraphs = [p for p in source.split("\n\n") if p.strip() and not p.startswith(("#", "!"))]
     pages = _pages(floats_book / "dist" / PDF)
-    at = _caption_page(pages, "Figure 1.")
+    at = _caption_page(pages, "Figure 1.1.")
     # the text from the opener's second paragraph to the end of the page after the figure,
     # captions and running heads left out, is the source's text in the source's order
     opener = pages[at - 1][0]
@@ -97,10 +97,10 @@ def test_the_split_paragraph_reads_on_after_the_figure(floats_book):
 @pytest.mark.slow
 def test_here_keeps_a_figure_where_it_is(floats_book):
     pages = _pages(floats_book / "dist" / PDF)
-    at = _caption_page(pages, "Figure 3.")
+    at = _caption_page(pages, "Figure 2.2.")
     lowest = pages[at - 1][2]
     assert lowest - TEXT_BOTTOM > 8 * LINE  # today's behaviour: the page before keeps its empty foot
-    _opens_the_page(pages[at], "Figure 3.")
+    _opens_the_page(pages[at], "Figure 2.2.")
 
 
 @pytest.mark.slow
@@ -112,9 +112,9 @@ def test_without_here_the_same_figure_floats(tmp_path):
     result = run_cli("pdf", "--book", str(book))
     assert result.code == 0, result.err
     pages = _pages(book / "dist" / PDF)
-    at = _caption_page(pages, "Figure 3.")
+    at = _caption_page(pages, "Figure 2.2.")
     assert pages[at - 1][2] - TEXT_BOTTOM < 3 * LINE
-    _opens_the_page(pages[at], "Figure 3.")
+    _opens_the_page(pages[at], "Figure 2.2.")
 
 
 @pytest.mark.slow
@@ -122,10 +122,10 @@ def test_the_epub_keeps_the_authors_order_and_numbers(floats_book):
     with zipfile.ZipFile(floats_book / "dist" / "soup-and-bread.epub") as z:
         text = "".join(z.read(n).decode() for n in sorted(z.namelist()) if n.endswith(".xhtml"))
     assert "float-split" not in text and "data-flow" not in text
-    stock = text.index("Figure 1.")
+    stock = text.index("Figure 1.1.")
     assert text.index("A good soup starts") < stock < text.index(
         (floats_book / "chapters" / "01-stock.md").read_text().split("\n\n")[3][:30])
-    assert text.index("Figure 2.") < text.index("Figure 3.")
+    assert text.index("Figure 2.1.") < text.index("Figure 2.2.")
 
 
 @pytest.mark.slow
@@ -133,9 +133,9 @@ def test_the_screen_pdf_floats_the_same_figures(floats_book):
     result = run_cli("pdf", "--variant", "screen", "--book", str(floats_book))
     assert result.code == 0, result.err
     pages = _pages(floats_book / "dist" / "soup-and-bread-screen.pdf", bleed=0)
-    for caption in ("Figure 1.", "Figure 2.", "Figure 3."):
+    for caption in ("Figure 1.1.", "Figure 2.1.", "Figure 2.2."):
         _opens_the_page(pages[_caption_page(pages, caption)], caption)
-    for caption in ("Figure 1.", "Figure 2."):
+    for caption in ("Figure 1.1.", "Figure 2.1."):
         assert pages[_caption_page(pages, caption) - 1][2] - TEXT_BOTTOM < 3 * LINE
 
 

@@ -14,7 +14,7 @@ from conftest import built_copy, copy_book, pdf_page_texts, run_cli
 pytestmark = pytest.mark.slow
 
 PDF = "soup-and-bread.pdf"
-CAPTIONS = {"Figure 1": "The stockpot", "Figure 2": "The dough after", "Figure 3": "The knife for",
+CAPTIONS = {"Figure 1.1": "The stockpot", "Figure 2.1": "The dough after", "Figure 2.2": "The knife for",
             "Table 2.1": "How much water"}
 
 
@@ -72,8 +72,8 @@ def test_print_list_entries_link_to_their_pages(book):
         for annot in links:
             dest = annot.get("/Dest") or annot.get("/A", {}).get("/D")
             targets.add(names.get(str(dest)) if not isinstance(dest, pikepdf.Array) else page_numbers.get(dest[0].objgen))
-        stock = next(i for i, t in enumerate(pages) if "Figure 1. The stockpot" in t)
-        knife = next(i for i, t in enumerate(pages) if "Figure 3. The knife" in t)
+        stock = next(i for i, t in enumerate(pages) if "Figure 1.1. The stockpot" in t)
+        knife = next(i for i, t in enumerate(pages) if "Figure 2.2. The knife" in t)
     assert {stock, knife} <= targets, (targets, stock, knife)
 
 
@@ -84,9 +84,9 @@ def test_screen_pdf_has_the_lists_too(tmp_path):
     pages = pdf_page_texts(book / "dist" / "soup-and-bread-screen.pdf")
     figures = _list_page(pages, "Figures")
     listed = _entries(pages[figures])
-    assert set(listed) == {"Figure 1", "Figure 2", "Figure 3"}
-    stock = next(i for i, t in enumerate(pages) if "Figure 1. The stockpot" in t)
-    assert _folio(pages, stock) == listed["Figure 1"]
+    assert set(listed) == {"Figure 1.1", "Figure 2.1", "Figure 2.2"}
+    stock = next(i for i, t in enumerate(pages) if "Figure 1.1. The stockpot" in t)
+    assert _folio(pages, stock) == listed["Figure 1.1"]
 
 
 def test_epub_nav_has_lof_and_lot_and_passes_epubcheck(book):
@@ -102,7 +102,7 @@ def test_epub_nav_has_lof_and_lot_and_passes_epubcheck(book):
     lot = nav.find(".//x:nav[@epub:type='lot']", ns)
     assert lof is not None and lot is not None
     entries = [(a.get("href"), a.text) for a in lof.iter("{%s}a" % ns["x"])]
-    assert [text.split(" ", 2)[:2] for _, text in entries] == [["Figure", "1"], ["Figure", "2"], ["Figure", "3"]]
+    assert [text.split(" ", 2)[:2] for _, text in entries] == [["Figure", "1.1"], ["Figure", "2.1"], ["Figure", "2.2"]]
     for href, text in entries + [(a.get("href"), a.text) for a in lot.iter("{%s}a" % ns["x"])]:
         name, ident = href.split("#")
         assert f'id="{ident}"' in files["EPUB/" + name], href  # each link lands on its figure or table
@@ -121,7 +121,8 @@ def test_preview_lists_at_the_top():
     html = preview_html(root, Cache(root, enabled=False), 1)
     body = html[html.index("<body"):]
     assert body.index('id="list-of-figures"') < body.index('id="list-of-tables"') < body.index('class="chapter')
-    assert re.search(r'<a href="#fig:stockpot"><span class="caption-number">Figure 1</span>', html)
+    link = re.search(r'<a href="#([^"]+)"><span class="caption-number">Figure 1.1</span>', html)
+    assert link and f'id="{link.group(1)}"' in body  # the entry links to an element of the preview
     assert Path  # the preview needs no layout: no page numbers there
 
 
