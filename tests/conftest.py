@@ -42,6 +42,23 @@ def built_copy(folder: Path, name: str, command: str) -> tuple[Path, Run]:
     return book, result
 
 
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory):
+    """A fixture book built once a session, for test files that only read its outputs:
+    built_once("matter", "all", "--strict") -> the book folder."""
+    built: dict[tuple[str, ...], Path] = {}
+
+    def build(name: str, *args: str) -> Path:
+        if (name, *args) not in built:
+            book = copy_book(name, tmp_path_factory.mktemp(name))
+            result = run_cli(*args, "--book", str(book))
+            assert result.code == 0, result.err
+            built[(name, *args)] = book
+        return built[(name, *args)]
+
+    return build
+
+
 @pytest.fixture
 def book_copy(tmp_path):
     """Copy a fixture book into a temporary folder (a function: book_copy("tiny"))."""

@@ -21,11 +21,8 @@ NAME = "front-back-and-between"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    book = copy_book("matter", tmp_path_factory.mktemp("markdown"))
-    result = run_cli("all", "--strict", "--book", str(book))
-    assert result.code == 0, result.err
-    return book
+def built(built_once):
+    return built_once("matter", "all", "--strict")  # shared with the other file that reads this fixture
 
 
 @pytest.fixture(scope="module")

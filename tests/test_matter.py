@@ -22,11 +22,8 @@ BACK = {"afterword": "doc-afterword", "glossary": "doc-glossary", "colophon": "d
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    book = copy_book("matter", tmp_path_factory.mktemp("matter"))
-    result = run_cli("all", "--strict", "--book", str(book))
-    assert result.code == 0, result.err
-    return book
+def built(built_once):
+    return built_once("matter", "all", "--strict")  # shared with the other file that reads this fixture
 
 
 def _pdf(book):
