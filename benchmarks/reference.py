@@ -78,9 +78,9 @@ def make_fonts(out: Path) -> None:
     from fontTools.ttLib import TTCollection
 
     sys.path.insert(0, str(HERE.parent))
-    from bookkit.fonts import _CJK_INDEX, cjk_collection, text_faces
-
     from generate import CHINESE
+
+    from bookkit.fonts import _CJK_INDEX, cjk_collection, text_faces
 
     out.mkdir(parents=True, exist_ok=True)
     for face in text_faces():

@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     if {"plain", "typst"} & set(kinds) and not fonts.is_dir():
         subprocess.run([PY, str(HERE / "reference.py"), "fonts", str(fonts)], check=True)
 
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = datetime.datetime.now(datetime.UTC)
     load = os.getloadavg()[0]
     results: dict[int, tuple[int, dict[str, Row]]] = {}
     for size in args.sizes:
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                     bench_reference(kind, book, args.work, fonts, rows[kind], log)
         results[size] = (words_in(book), rows)
 
-    took = (datetime.datetime.now(datetime.timezone.utc) - started).seconds
+    took = (datetime.datetime.now(datetime.UTC) - started).seconds
     print(f"{machine()}; {started:%Y-%m-%d %H:%M} UTC, load average {load:.1f} at the start and "
           f"{os.getloadavg()[0]:.1f} at the end, run took {took // 60} min {took % 60} s, "
           f"median of {args.repeat}\n")

@@ -8,8 +8,8 @@ CLI turns them into text and an exit code, so library code never prints or exits
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 CODE, COMMENT, MATH = "code", "comment", "math"
 

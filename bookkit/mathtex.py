@@ -21,7 +21,6 @@ import html
 import re
 from functools import lru_cache
 
-
 #: the body size ziamath draws at; the SVG is then sized in em, so only the ratio matters
 _DRAW_SIZE = 10.0
 #: `{#eq:x}` (pandoc-crossref) or `{#eq-x}` (Quarto) right after a display formula

@@ -17,9 +17,9 @@ from pathlib import Path
 def build_datetime(date: str) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     parts = [int(p) for p in (date or "2000").split("-")] + [1, 1]
-    return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.timezone.utc)
+    return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC)
 
 
 def build_timestamp(date: str) -> str:

@@ -14,20 +14,29 @@ from .book import Book
 from .cache import Cache, atomic_write, digest
 from .check import run_checks, timelines
 from .code import number_captions
-from .crossref import resolve as resolve_crossrefs
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
+from .crossref import resolve as resolve_crossrefs
 from .diagnostics import Diagnostic, Report
 from .index import mark_index
-from .matter import name_untitled
 from .mathtex import typeset_math
+from .matter import name_untitled
 from .pdffigure import rasterise_pdf_figures
 from .render.lists import anchor_captions
 from .sanitize import sanitize
 from .tasklists import mark_task_lists
 from .templates_env import environment
 from .timeline import render_svg
-from .transforms import (cited_keys, count, figure, map_blocks, number_figures, resolve_images,
-                         separate_note_calls, split_title, stringify)
+from .transforms import (
+    cited_keys,
+    count,
+    figure,
+    map_blocks,
+    number_figures,
+    resolve_images,
+    separate_note_calls,
+    split_title,
+    stringify,
+)
 
 FIGURE_DIR = "figures"
 

@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, built_copy, run_cli
 
 pytestmark = pytest.mark.slow

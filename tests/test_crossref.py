@@ -9,6 +9,7 @@ import zipfile
 
 import pikepdf
 import pytest
+
 from conftest import built_copy, copy_book, pdf_page_texts, run_cli
 
 pytestmark = pytest.mark.slow

@@ -13,6 +13,7 @@ import re
 import zipfile
 
 import pytest
+
 from conftest import built_copy, copy_book, run_cli
 
 PDF = "soup-and-bread.pdf"

@@ -7,6 +7,7 @@ import re
 import zipfile
 
 import pytest
+
 from conftest import ROOT, copy_book, pdf_page_texts, run_cli
 
 

@@ -11,6 +11,7 @@ import subprocess
 import zipfile
 
 import pytest
+
 from conftest import built_copy, copy_book, pdf_page_texts, run_cli
 
 pytestmark = pytest.mark.slow

@@ -18,11 +18,22 @@ from ..locate import Source, sites
 from ..sanitize import sanitize
 from ..timeline import Timeline
 from .index import index_rules
-from .xref import xref_rules
 from .prelayout import MATH_WARNING, glyph_rules, math_rules, stylesheet_messages, stylesheet_rules
-from .rules import (NOTE_WARNING, book_ids, heading_rules, image_rules, link_rules, note_definitions,
-                    timeline_figure, timeline_rules, title_rule, uncited_entries, undefined_notes,
-                    unknown_citations)
+from .rules import (
+    NOTE_WARNING,
+    book_ids,
+    heading_rules,
+    image_rules,
+    link_rules,
+    note_definitions,
+    timeline_figure,
+    timeline_rules,
+    title_rule,
+    uncited_entries,
+    undefined_notes,
+    unknown_citations,
+)
+from .xref import xref_rules
 
 __all__ = ["LAYOUT_ONLY", "MATH_WARNING", "check_book", "run_checks", "stylesheet_messages", "timelines"]
 

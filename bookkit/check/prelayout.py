@@ -15,8 +15,8 @@ from functools import lru_cache
 from ..book import Chapter
 from ..diagnostics import Diagnostic, error, warning
 from ..locate import COMMENT, Site, Source
-from ..transforms import iter_nodes
 from ..tasklists import task_boxes
+from ..transforms import iter_nodes
 
 #: the warning pandoc's HTML writers (html5 and epub3 alike) give for TeX they cannot convert
 MATH_WARNING = re.compile(r"Could not convert TeX math (?P<tex>.*), rendering as TeX", re.DOTALL)

@@ -41,7 +41,7 @@ from .lists import caption_lists
 from .pagelist import print_page_marks
 
 #: zip timestamps cannot be earlier than 1980
-_ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
+_ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
 
 #: pandoc EPUB writer options besides the files it is given
 WRITER_OPTIONS = ("--toc", "--toc-depth=1", "--split-level=1", HIGHLIGHT_OPTION)

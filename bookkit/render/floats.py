@@ -56,7 +56,7 @@ class Element:
     start: int  # offset of "<tag"
     open_end: int  # offset after the start tag
     end: int = -1  # offset after the end tag
-    parent: "Element | None" = None
+    parent: Element | None = None
     children: list = field(default_factory=list)
 
     @property

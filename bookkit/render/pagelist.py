@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from ..cache import Cache
 from ..pipeline import Prepared
 
-
 #: PageMark.paragraph for a page that starts after the section's last paragraph (a blank at its end)
 END = -1
 

@@ -17,16 +17,16 @@ from pathlib import Path
 
 from ..cache import Cache, atomic_write
 from ..check import stylesheet_messages
-from ..diagnostics import BookError, Diagnostic, error, warning
 from ..code import uses_code
+from ..diagnostics import BookError, Diagnostic, error, warning
 from ..fonts import font_face_css, print_faces
 from ..index import IndexPart, anchor_pages, numbered_index
 from ..index import anchors as index_anchors
 from ..outputs import build_timestamp
 from ..pipeline import Prepared
 from ..templates_env import Stylesheet, print_stylesheets
-from .html import book_html
 from .floats import FLOAT_CSS, replay_in_book
+from .html import book_html
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
 from .pdfpost import add_page_labels, assemble, assembly_key, page_label_ranges, stable_document_id
 
