@@ -298,5 +298,4 @@ def source_lines(text: str) -> Iterator[tuple[int, str]]:
         for index in range(span.start, span.end):
             if chars[index] != "\n":
                 chars[index] = " "
-    for number, line in enumerate("".join(chars).split("\n"), start=1):
-        yield number, line
+    yield from enumerate("".join(chars).split("\n"), start=1)

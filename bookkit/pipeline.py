@@ -75,7 +75,7 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     env = environment(book.root)
     parts: list[Converted] = []
     images: list[str] = []
-    for chapter, ast in zip(chapters, asts):
+    for chapter, ast in zip(chapters, asts, strict=True):
         report.extend(sanitize(ast, chapter))
         images += resolve_images(ast, posixpath.dirname(chapter.path))
         images += rasterise_pdf_figures(ast, book.root, cache)  # issue 16: PDF figures, task lists, untitled pages

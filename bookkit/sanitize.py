@@ -61,7 +61,7 @@ def sanitize(ast: dict, chapter: Chapter, fix: bool = True) -> list[Diagnostic]:
     cleaner = _Cleaner(chapter, ast)
     target = ast if fix else copy.deepcopy(ast)
     cleaner.lines = {id(copied): cleaner.lines.get(id(original))
-                     for original, copied in zip(iter_nodes(ast), iter_nodes(target))}
+                     for original, copied in zip(iter_nodes(ast), iter_nodes(target), strict=True)}
     target["blocks"] = cleaner.blocks(target["blocks"])
     return cleaner.diags
 

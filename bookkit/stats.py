@@ -109,7 +109,7 @@ def book_stats(prepared: Prepared, out_dir: Path) -> dict:
     pdf_info = None
     if pdf_path.is_file():
         pages = chapter_pages(pdf_path, [row["title"] for row in rows])
-        for row, count in zip(rows, pages):
+        for row, count in zip(rows, pages, strict=True):
             row["pages"] = count
         newest = max((prepared.book.root / p.chapter.path).stat().st_mtime for p in prepared.chapters)
         built = pdf_path.stat().st_mtime

@@ -77,7 +77,7 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
         source = part.chapter.path if part.chapter else book.config.bibliography
         part.title_html, body = title_and_body_html(part.title_ast, part.body_ast, source, cache, notes_inline=False)
         # every chapter numbers its notes from 1; keep the links inside their chapter
-        part.body_html = _NOTE_IDS.sub(lambda m: f'{m[1]}="{m[2]}{part.slug}-{m[3]}"', body)
+        part.body_html = _NOTE_IDS.sub(lambda m, slug=part.slug: f'{m[1]}="{m[2]}{slug}-{m[3]}"', body)
     fonts = [TEXT_FAMILY]
     cjk = cjk_face(prepared.text_characters(), cache)  # the subset the PDF uses, served from .cache
     # code's face (issue 15): the static instances the PDF uses, served from .cache too

@@ -16,7 +16,7 @@ RED = (0xC0, 0x00, 0x00)  # the fixture's print-only chapter-title colour
 
 
 def _near(pixel, colour, tolerance=12) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour))
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
 
 
 def _count(image, colour, tolerance=40) -> int:

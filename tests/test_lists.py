@@ -102,9 +102,9 @@ def test_epub_nav_has_lof_and_lot_and_passes_epubcheck(book):
     lof = nav.find(".//x:nav[@epub:type='lof']", ns)
     lot = nav.find(".//x:nav[@epub:type='lot']", ns)
     assert lof is not None and lot is not None
-    entries = [(a.get("href"), a.text) for a in lof.iter("{%s}a" % ns["x"])]
+    entries = [(a.get("href"), a.text) for a in lof.iter(f"{{{ns['x']}}}a")]
     assert [text.split(" ", 2)[:2] for _, text in entries] == [["Figure", "1.1"], ["Figure", "2.1"], ["Figure", "2.2"]]
-    for href, text in entries + [(a.get("href"), a.text) for a in lot.iter("{%s}a" % ns["x"])]:
+    for href, _text in entries + [(a.get("href"), a.text) for a in lot.iter(f"{{{ns['x']}}}a")]:
         name, ident = href.split("#")
         assert f'id="{ident}"' in files["EPUB/" + name], href  # each link lands on its figure or table
     check = EpubCheck(str(epub))

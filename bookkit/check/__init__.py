@@ -53,7 +53,7 @@ def run_checks(book: Book, asts: list[dict | None], pandoc_diags: list[Diagnosti
     """
     diags: list[Diagnostic] = []
     ids = book_ids(book, asts)
-    for chapter, ast in zip(book.chapters, asts):
+    for chapter, ast in zip(book.chapters, asts, strict=True):
         source = Source(chapter.text)
         diags.extend(_pandoc_warnings(chapter, [d for d in pandoc_diags if d.path == chapter.path], source))
         if ast is None:

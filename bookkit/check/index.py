@@ -60,7 +60,7 @@ def _folded(term: str) -> str:
 
 def index_rules(book: Book, asts: list[dict | None]) -> list[Diagnostic]:
     """I001 and I002 over the whole book (a see-reference may name a term of another chapter)."""
-    placed = [(chapter, mark, line, column) for chapter, ast in zip(book.chapters, asts) if ast is not None
+    placed = [(chapter, mark, line, column) for chapter, ast in zip(book.chapters, asts, strict=True) if ast is not None
               for mark, line, column in _placed_marks(chapter, ast)]
     terms: dict[str, tuple] = {}
     for chapter, mark, line, column in placed:

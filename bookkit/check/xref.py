@@ -60,7 +60,7 @@ def xref_rules(book: Book, asts: list[dict | None]) -> list[Diagnostic]:
     """X001 unknown label, X002 label that is also a bibliography key, X003 label defined twice."""
     diags: list[Diagnostic] = []
     defined: dict[str, tuple[str, int | None]] = {}
-    chapters = [(c, a) for c, a in zip(book.chapters, asts) if a is not None]
+    chapters = [(c, a) for c, a in zip(book.chapters, asts, strict=True) if a is not None]
     for chapter, ast in chapters:
         source = Source(chapter.text)
         seen: dict[str, int] = {}

@@ -24,7 +24,7 @@ NS = {
     "x": "http://www.w3.org/1999/xhtml",
     "epub": "http://www.idpf.org/2007/ops",
 }
-EPUB_TYPE = "{%s}type" % NS["epub"]
+EPUB_TYPE = f"{{{NS['epub']}}}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ROLES = {"chapter": "doc-chapter", "preface": "doc-preface", "appendix": "doc-appendix",
          "bibliography": "doc-bibliography", "index": "doc-index",
@@ -151,11 +151,11 @@ def _finish_xhtml(data: bytes, stats: ContentStats, facts: PackageFacts) -> tupl
             found.append(kind)
         if kind == "chapter":
             found.append("bodymatter")
-    for el in root.iter("{%s}*" % NS["x"]):
+    for el in root.iter(f"{{{NS['x']}}}*"):
         if el.get("lang") and not el.get(XML_LANG):
             el.set(XML_LANG, el.get("lang"))
     _count_content(root, stats)
-    for aside in root.iter("{%s}aside" % NS["x"]):
+    for aside in root.iter(f"{{{NS['x']}}}aside"):
         ident = aside.get("id", "")
         if aside.get("role") != "doc-footnote" or not ident.startswith("fn"):
             continue
@@ -163,7 +163,7 @@ def _finish_xhtml(data: bytes, stats: ContentStats, facts: PackageFacts) -> tupl
             continue
         target = aside.findall("x:p", NS)
         holder = target[-1] if target else aside
-        link = etree.SubElement(holder, "{%s}a" % NS["x"], href=f"#fnref{ident[2:]}", role="doc-backlink")
+        link = etree.SubElement(holder, f"{{{NS['x']}}}a", href=f"#fnref{ident[2:]}", role="doc-backlink")
         link.set("class", "footnote-back")
         link.set("aria-label", f"Back to note reference {ident[2:]}")
         link.text = "↩︎"
@@ -183,7 +183,7 @@ def _finish_xhtml(data: bytes, stats: ContentStats, facts: PackageFacts) -> tupl
 
 
 def _pagebreak(label: str):
-    span = etree.Element("{%s}span" % NS["x"], id=f"page-{label}", role="doc-pagebreak")
+    span = etree.Element(f"{{{NS['x']}}}span", id=f"page-{label}", role="doc-pagebreak")
     span.set(EPUB_TYPE, "pagebreak")
     span.set("aria-label", label)
     return span
@@ -198,7 +198,7 @@ def _place_page_breaks(root, marks: list) -> list[str]:
         if section is None:
             continue
         span = _pagebreak(mark.label)
-        paragraphs = [p for p in section.iter("{%s}p" % NS["x"])]
+        paragraphs = [p for p in section.iter(f"{{{NS['x']}}}p")]
         target = next((el for el in section.iter() if el.get("id") == mark.anchor), None) if mark.anchor else None
         if target is not None:  # a page that starts with an element, not a paragraph (a figure)
             span.tail = "\n"
@@ -271,7 +271,7 @@ def _insert_at_text(paragraph, line: str, span) -> None:
 def _heading_before(paragraph):
     """The section heading (h2–h6) right before `paragraph`, if there is one."""
     previous = paragraph.getprevious()
-    if previous is not None and previous.tag in {"{%s}h%d" % (NS["x"], n) for n in range(2, 7)}:
+    if previous is not None and previous.tag in {f"{{{NS['x']}}}h{n}" for n in range(2, 7)}:
         return previous
     return None
 
@@ -290,15 +290,15 @@ def _caption_navs(lists: list, id_files: dict[str, str]) -> list:
                  for e in caption_list.entries if e.ident in id_files]
         if not links:
             continue
-        nav = etree.Element("{%s}nav" % NS["x"], id=caption_list.epub_type)
+        nav = etree.Element(f"{{{NS['x']}}}nav", id=caption_list.epub_type)
         nav.set(EPUB_TYPE, caption_list.epub_type)
         nav.set("aria-labelledby", f"{caption_list.epub_type}-title")  # a landmark needs its own name
-        heading = etree.SubElement(nav, "{%s}h2" % NS["x"], id=f"{caption_list.epub_type}-title")
+        heading = etree.SubElement(nav, f"{{{NS['x']}}}h2", id=f"{caption_list.epub_type}-title")
         heading.text = caption_list.title
-        ol = etree.SubElement(nav, "{%s}ol" % NS["x"])
+        ol = etree.SubElement(nav, f"{{{NS['x']}}}ol")
         for href, text in links:
-            li = etree.SubElement(ol, "{%s}li" % NS["x"])
-            etree.SubElement(li, "{%s}a" % NS["x"], href=href).text = text
+            li = etree.SubElement(ol, f"{{{NS['x']}}}li")
+            etree.SubElement(li, f"{{{NS['x']}}}a", href=href).text = text
         nav.tail = "\n"
         navs.append(nav)
     return navs
@@ -315,26 +315,26 @@ def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[
     for caption_nav in reversed(caption_navs):  # after the contents, in book.yaml's order
         (toc if toc is not None else nav).addnext(caption_nav)
     if pages:
-        page_nav = etree.Element("{%s}nav" % NS["x"], id="page-list", hidden="hidden")
+        page_nav = etree.Element(f"{{{NS['x']}}}nav", id="page-list", hidden="hidden")
         page_nav.set(EPUB_TYPE, "page-list")
-        heading = etree.SubElement(page_nav, "{%s}h2" % NS["x"])
+        heading = etree.SubElement(page_nav, f"{{{NS['x']}}}h2")
         heading.text = "Pages"
-        ol = etree.SubElement(page_nav, "{%s}ol" % NS["x"])
+        ol = etree.SubElement(page_nav, f"{{{NS['x']}}}ol")
         for label, href in pages:
-            li = etree.SubElement(ol, "{%s}li" % NS["x"])
-            link = etree.SubElement(li, "{%s}a" % NS["x"], href=href)
+            li = etree.SubElement(ol, f"{{{NS['x']}}}li")
+            link = etree.SubElement(li, f"{{{NS['x']}}}a", href=href)
             link.text = label
         page_nav.tail = "\n"
         nav.addnext(page_nav)
     ol = nav.find("x:ol", NS)
-    have = {a.get(EPUB_TYPE) for a in ol.iter("{%s}a" % NS["x"])}
+    have = {a.get(EPUB_TYPE) for a in ol.iter(f"{{{NS['x']}}}a")}
     seen = set()
     for kind, href, _ in landmarks:
         if kind in have or kind in seen:
             continue
         seen.add(kind)
-        li = etree.SubElement(ol, "{%s}li" % NS["x"])
-        a = etree.SubElement(li, "{%s}a" % NS["x"], href=href)
+        li = etree.SubElement(ol, f"{{{NS['x']}}}li")
+        a = etree.SubElement(li, f"{{{NS['x']}}}a", href=href)
         a.set(EPUB_TYPE, kind)
         a.text = LANDMARKS[kind]
         li.tail = "\n"
@@ -343,22 +343,22 @@ def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[
 
 def _count_content(root, stats: ContentStats) -> None:
     """Add what one XHTML file holds to the book's accessibility facts."""
-    for img in root.iter("{%s}img" % NS["x"]):
+    for img in root.iter(f"{{{NS['x']}}}img"):
         stats.images += 1
         if not (img.get("alt") or "").strip():
             stats.images_without_alt += 1
-    for link in root.iter("{%s}a" % NS["x"]):
+    for link in root.iter(f"{{{NS['x']}}}a"):
         if link.get("href") and not ("".join(link.itertext()).strip() or link.get("aria-label")
-                                     or any((i.get("alt") or "").strip() for i in link.iter("{%s}img" % NS["x"]))):
+                                     or any((i.get("alt") or "").strip() for i in link.iter(f"{{{NS['x']}}}img"))):
             stats.links_without_text += 1
-    for table in root.iter("{%s}table" % NS["x"]):
+    for table in root.iter(f"{{{NS['x']}}}table"):
         stats.tables += 1
         if table.find(".//x:th", NS) is None:
             stats.tables_without_headers += 1
-    for el in root.iter("{%s}*" % NS["x"]):
+    for el in root.iter(f"{{{NS['x']}}}*"):
         if el.get("lang"):
             stats.languages.add(el.get("lang"))
-    stats.notes += sum(1 for a in root.iter("{%s}aside" % NS["x"]) if a.get("role") == "doc-footnote")
+    stats.notes += sum(1 for a in root.iter(f"{{{NS['x']}}}aside") if a.get("role") == "doc-footnote")
 
 
 @dataclass
@@ -403,9 +403,9 @@ def accessibility_entries(stats: ContentStats, page_list: bool, lang: str) -> li
     summary = "Reflowable text with a navigable table of contents, landmarks and headings."
     if stats.notes:
         summary += " Notes link to their references and back."
-    other = sorted(l for l in stats.languages if l.split("-")[0].lower() != lang.split("-")[0].lower())
+    other = sorted(tag for tag in stats.languages if tag.split("-")[0].lower() != lang.split("-")[0].lower())
     if other:
-        names = ", ".join(LANGUAGE_NAMES.get(l, l) for l in other)
+        names = ", ".join(LANGUAGE_NAMES.get(tag, tag) for tag in other)
         summary += f" Passages in {names} are marked with their language."
     if stats.images and not stats.images_without_alt:
         summary += " Every image has a text alternative."
@@ -433,14 +433,14 @@ def _finish_opf(data: bytes, facts: PackageFacts, stats: ContentStats) -> bytes:
     lang = meta.findtext("dc:language", default="", namespaces=NS)
     entries = [("dcterms:modified", facts.modified)] + accessibility_entries(stats, facts.has_page_list, lang)
     for prop, value in entries:
-        el = etree.SubElement(meta, "{%s}meta" % NS["opf"], property=prop)
+        el = etree.SubElement(meta, f"{{{NS['opf']}}}meta", property=prop)
         el.text = value
         el.tail = "\n    "
     if facts.has_page_list and facts.page_source and meta.find("dc:source", NS) is None:
-        src = etree.SubElement(meta, "{%s}source" % NS["dc"], id="print-source")
+        src = etree.SubElement(meta, f"{{{NS['dc']}}}source", id="print-source")
         src.text = facts.page_source
         src.tail = "\n    "
-        refine = etree.SubElement(meta, "{%s}meta" % NS["opf"], refines="#print-source", property="source-of")
+        refine = etree.SubElement(meta, f"{{{NS['opf']}}}meta", refines="#print-source", property="source-of")
         refine.text = "pagination"
         refine.tail = "\n  "
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")

@@ -59,8 +59,7 @@ def embedded_fonts(pdf_bytes: bytes) -> list[EmbeddedFont]:
 def _fonts(resources, seen: set):
     if resources is None:
         return
-    for font in (resources.get("/Font") or {}).values():
-        yield font
+    yield from (resources.get("/Font") or {}).values()
     for xobject in (resources.get("/XObject") or {}).values():
         if xobject.objgen in seen or xobject.get("/Subtype") != "/Form":
             continue

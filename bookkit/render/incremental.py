@@ -82,7 +82,7 @@ class PartsLayout:
             while len(places) < part.first_page:
                 places.append(PagePlace(len(places), part.name, part.source, [], None))
             lines = part.content.page_lines or [""] * part.content.pages
-            for anchors, paragraph, line in zip(part.content.page_anchors, part.content.page_paragraphs, lines):
+            for anchors, paragraph, line in zip(part.content.page_anchors, part.content.page_paragraphs, lines, strict=True):
                 places.append(PagePlace(len(places), part.name, part.source, anchors, paragraph, line))
         last = self.parts[-1]
         while len(places) < self.pages:
@@ -201,7 +201,7 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
     def content_specs(gutter: float) -> list[PartSpec]:
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
         return [spec(p.slug, number_paragraphs(h), [page, NO_MARGINS_CSS], NOTE_PASSES,
-                     [p.chapter.path] if p.chapter else [], floats=True) for p, h in zip(laid, chapter_html)]
+                     [p.chapter.path] if p.chapter else [], floats=True) for p, h in zip(laid, chapter_html, strict=True)]
 
     def one_pass(gutter: float, early: float | None = None):
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
@@ -217,20 +217,20 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
             offset += result.pages
         index_offset = offset + offset % 2
         toc = "".join(f'.toc-list a[href="#{_css_string(p.slug)}"]::after {{ content: leader(". ") "{o + 1}"; }}\n'
-                      for p, o in zip(chapters, offsets + [index_offset]))
-        toc += folio_css(lists, {p.slug: o + 1 for p, o in zip(laid, offsets)},
-                         {p.slug: r.page_anchors for p, r in zip(laid, contents)})
+                      for p, o in zip(chapters, offsets + [index_offset] * (index_part is not None), strict=True))
+        toc += folio_css(lists, {p.slug: o + 1 for p, o in zip(laid, offsets, strict=True)},
+                         {p.slug: r.page_anchors for p, r in zip(laid, contents, strict=True)})
         # The front matter and the chapters' folios and heads need only the chapters' lengths:
         # one batch for the pool. If the page count then asks for another gutter, both are redone.
         front, *margins = lay_out_all([spec("front", front_html, [page, toc], NOTE_PASSES,
                                             [p.chapter.path for p in front_parts if p.chapter])] + [
             spec(p.slug + ":margins", margins_html(h, config.title, r.pages),
                  [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {o + 1}; }}\n"], 0, [])
-            for p, h, r, o in zip(laid, chapter_html, contents, offsets)], cache, jobs, stats)
+            for p, h, r, o in zip(laid, chapter_html, contents, offsets, strict=True)], cache, jobs, stats)
         body_start = front.pages + front.pages % 2
         if index_part is not None:
             pages = anchor_pages(front.page_anchors, wanted)
-            for result, o in zip(contents, offsets):
+            for result, o in zip(contents, offsets, strict=True):
                 pages.update(anchor_pages(result.page_anchors, wanted, body_start + o))
             html, found = with_stand_ins(book_html(prepared, "print", font_names, front=False,
                                                    parts=[numbered_index(index_part, pages, body_start)]))
@@ -262,7 +262,7 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
 
     placed = [PlacedPart("front", None, 0, False, front, None, front_borrowed)]
     placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m, s)
-               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed + index_stand_ins)]
+               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed + index_stand_ins, strict=True)]
     texts = {c.path: c.text for c in book.chapters}
     diags: list[Diagnostic] = []
     known = stylesheet_messages(book.root)  # the checks reported these at the stylesheet's lines

@@ -194,7 +194,7 @@ def lay_out_all(specs: list[PartSpec], cache: Cache, jobs: int, stats: LayoutSta
         patch_weasyprint()
     if len(todo) > 1 and jobs > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            for i, result in zip(todo, pool.map(lay_out, [specs[i] for i in todo])):
+            for i, result in zip(todo, pool.map(lay_out, [specs[i] for i in todo]), strict=True):
                 results[i] = result
     else:
         for i in todo:

@@ -95,7 +95,7 @@ def assemble(layout) -> bytes:
                 dests.setdefault(name, dest)  # the part that holds the id sets it, wherever it comes
             else:
                 dests[name] = dest
-        for page, overlay in zip(content.pages, margins.pages):
+        for page, overlay in zip(content.pages, margins.pages, strict=True):
             base.pages.append(page)
             added = base.pages[-1]
             _overlay(added, overlay, pikepdf.Rectangle(*added.trimbox), len(base.pages))
