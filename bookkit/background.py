@@ -76,7 +76,8 @@ class BackgroundPdf:
         except (EOFError, OSError):  # it died without a word (killed from outside)
             result = (1, "bookkit: the PDF build stopped before it finished\n")
         if result is None and not self.process.is_alive():  # it may have written just before ending
-            result = self.conn.recv() if self.conn.poll() else (1, "bookkit: the PDF build stopped before it finished\n")
+            stopped = (1, "bookkit: the PDF build stopped before it finished\n")
+            result = self.conn.recv() if self.conn.poll() else stopped
         if result is not None:
             self.process.join()
             self._forget()

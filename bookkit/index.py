@@ -319,7 +319,8 @@ def index_html(entries: list[Entry], pages: dict[str, int] | None = None, body_s
 def _entry_list(entries: list[Entry], pages, body_start) -> str:
     items = []
     for entry in entries:
-        locs = _page_locators(entry.locators, pages, body_start) if pages is not None else _chapter_locators(entry.locators)
+        locs = (_page_locators(entry.locators, pages, body_start) if pages is not None
+                else _chapter_locators(entry.locators))
         text = f'<span epub:type="index-term" class="index-term">{html.escape(entry.name)}</span>'
         if locs:
             text += ", " + ", ".join(locs)

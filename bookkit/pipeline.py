@@ -68,7 +68,8 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
     chapters, asts, pandoc_diags = convert_all(book, cache, jobs=jobs)
     problems = run_checks(book, asts, pandoc_diags, cache)
     if draft:
-        problems = [d if d.code not in ("C001", "X001") else Diagnostic(d.path, d.line, d.column, "warning", d.code, d.message) for d in problems]
+        problems = [d if d.code not in ("C001", "X001") else Diagnostic(d.path, d.line, d.column, "warning", d.code,
+                                                                         d.message) for d in problems]
     report.extend(problems)
     report.raise_if_errors()
 
@@ -88,7 +89,8 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
         title_ast = {**ast, "blocks": [{"t": "Plain", "c": header["c"][2]}] if header else []}
         ident = header["c"][1][0] if header else chapter.slug
         parts.append(Converted(
-            chapter=chapter, slug=ident or chapter.slug, title=(stringify(header["c"][2]) if header else "") or chapter.title,
+            chapter=chapter, slug=ident or chapter.slug,
+            title=(stringify(header["c"][2]) if header else "") or chapter.title,
             title_html="", classes=chapter.classes, number=chapter.number, kind=chapter.kind,
             ast=ast, title_ast=title_ast, body_ast={**ast, "blocks": rest},
             cited=cited_keys(ast), notes=count(ast, "Note"), figures=figures,

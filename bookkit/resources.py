@@ -74,7 +74,8 @@ def vet_path(root: Path, src: str, base_dir: str, what: str, missing: str) -> Re
     if has_scheme(src) and not _DRIVE.match(src):
         if src.lower().startswith("file:"):
             return "L004", f"{what} '{shown}' is a file: URL; name a file inside the book instead"
-        return "L005", f"{what} '{shown}' is not a file in the book; remote and inline resources are refused (builds are offline)"
+        return "L005", (f"{what} '{shown}' is not a file in the book; "
+                        "remote and inline resources are refused (builds are offline)")
     where = f"{base_dir}/" if base_dir else "the book folder"
     if src.startswith(("/", "\\")) or _DRIVE.match(src):
         return "L004", f"{what} '{shown}' is an absolute path; use a path relative to {where}, inside the book"
@@ -113,7 +114,8 @@ def stylesheet_urls(text: str) -> list[tuple[str, int, int]]:
         if token.type == "url":
             found.append((token.value, token.source_line, token.source_column))
         elif token.type == "function" and token.lower_name in ("url", "src"):
-            found += [(arg.value, token.source_line, token.source_column) for arg in token.arguments if arg.type == "string"]
+            found += [(arg.value, token.source_line, token.source_column)
+                      for arg in token.arguments if arg.type == "string"]
         elif token.type == "string" and after_import:
             found.append((token.value, token.source_line, token.source_column))
         if token.type != "whitespace":

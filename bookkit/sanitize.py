@@ -140,7 +140,8 @@ class _Cleaner:
         kind = node.get("t")
         if kind == "Link" and unsafe_url(node["c"][2][0]):
             url = node["c"][2][0]
-            self.warn(_line_of(self.chapter.text, url[:40]), "S007", f"removed unsafe HTML: '{url.split(':')[0].strip()}:' link")
+            self.warn(_line_of(self.chapter.text, url[:40]), "S007",
+                      f"removed unsafe HTML: '{url.split(':')[0].strip()}:' link")
             node["t"], node["c"] = "Span", [node["c"][0], node["c"][1]]
         if kind in ("Span", "Code", "CodeBlock", "Link", "Image", "Figure", "Table"):
             node["c"][0] = self.attr(node["c"][0])
@@ -182,7 +183,8 @@ class _Cleaner:
             if why:
                 self.warn(_line_of(self.chapter.text, value[:30] or f"{key}="), "S007", f"removed unsafe HTML: {why}")
             elif not xhtml_name(key):
-                self.warn(_line_of(self.chapter.text, key), "H001", f"removed the attribute '{key}': XHTML cannot carry that name")
+                self.warn(_line_of(self.chapter.text, key), "H001",
+                          f"removed the attribute '{key}': XHTML cannot carry that name")
             else:
                 keep.append([self.text(key), self.text(value)])
         return [self.text(ident), [self.text(c) for c in classes], keep]
@@ -236,7 +238,8 @@ class _Cleaner:
         if found.removed:
             self.warn(line, "S007", "removed unsafe HTML: " + ", ".join(found.removed))
         for offset, tag in found.strays:
-            self.warn(line + offset - 1 if line else None, "H001", f"dropped '</{tag}>': it closes nothing that is open")
+            self.warn(line + offset - 1 if line else None, "H001",
+                      f"dropped '</{tag}>': it closes nothing that is open")
         return True
 
 

@@ -113,7 +113,8 @@ def book_stats(prepared: Prepared, out_dir: Path) -> dict:
             row["pages"] = count
         newest = max((prepared.book.root / p.chapter.path).stat().st_mtime for p in prepared.chapters)
         built = pdf_path.stat().st_mtime
-        pdf_info = {"path": prepared.book.rel(pdf_path), "built": time.strftime("%Y-%m-%d %H:%M", time.localtime(built)),
+        pdf_info = {"path": prepared.book.rel(pdf_path),
+                    "built": time.strftime("%Y-%m-%d %H:%M", time.localtime(built)),
                     "older_than_sources": built < newest}
     total = {"chapter": "total", "title": ""}
     for column in COLUMNS:

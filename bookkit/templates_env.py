@@ -190,8 +190,9 @@ def vet_book_files(book_root: Path) -> list[Diagnostic]:
                 except UnicodeDecodeError as exc:  # the renderers read stylesheets as UTF-8 text
                     line = raw[:exc.start].count(b"\n") + 1
                     column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-                    diags.append(error(rel, line, "L008", f"stylesheet is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                                                          "save it as UTF-8", column))
+                    diags.append(error(rel, line, "L008",
+                                       f"stylesheet is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+                                       column))
                     continue
                 for line, column, code, message in vet_stylesheet(root, text, path.parent.relative_to(root).as_posix()):
                     report = warning if code == "L001" else error  # a missing file is skipped, as a browser does
@@ -245,7 +246,8 @@ def template_rules(env: jinja2.Environment, rel: str, filename: str | None) -> l
         except BookError as exc:
             found += [error(rel, node.lineno, d.code, d.message, None) for d in exc.diagnostics]
         except jinja2.TemplateNotFound:
-            found.append(error(rel, node.lineno, "T003", f"template '{name}' not found in templates/ or the packaged ones"))
+            found.append(error(rel, node.lineno, "T003",
+                               f"template '{name}' not found in templates/ or the packaged ones"))
     return found
 
 

@@ -226,7 +226,8 @@ class Watcher:
         message = "PDF updated" if code == 0 else "PDF build failed"
         with self.state.lock:
             self.state.pdf = message
-        self.console.step(f"{message} in {self.out_dir.name}/ {time.monotonic() - self.pdf_started:.2f}s after the change")
+        took = time.monotonic() - self.pdf_started
+        self.console.step(f"{message} in {self.out_dir.name}/ {took:.2f}s after the change")
         for line in err.splitlines():
             if line.strip():
                 print(line, file=sys.stderr, flush=True)

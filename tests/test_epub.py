@@ -195,7 +195,8 @@ def test_embedded_fonts_are_subset_and_lose_nothing_shown(our_epub):
     regular = TTFont(io.BytesIO(fonts["SourceSerifPro-Regular.otf"])).getBestCmap()
     cjk = TTFont(io.BytesIO(fonts["NotoSansCJKsc-subset.otf"])).getBestCmap()
     assert len(cjk) < 200  # the full face maps about 45,000 characters
-    full = set(TTFont(str(full_regular)).getBestCmap()) | set(TTCollection(str(cjk_collection())).fonts[2].getBestCmap())
+    full = (set(TTFont(str(full_regular)).getBestCmap())
+            | set(TTCollection(str(cjk_collection())).fonts[2].getBestCmap()))
     assert {ord(c) for c in "Lei Jun雷军小米金山" if c != " "} <= shown & full  # what is compared is the book's text
     lost = {chr(c) for c in shown & full if c not in regular and c not in cjk}
     assert not lost, sorted(lost)

@@ -42,7 +42,8 @@ def _pages(path, bleed=0.125):
         for page in pdf:
             text = page.get_textpage()
             shift = bleed * PT - 0.125 * PT
-            images = [obj.get_bounds()[3] - shift for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4)]
+            images = [obj.get_bounds()[3] - shift
+                      for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4)]
             boxes = [[v - shift for v in text.get_charbox(i)] for i in range(text.count_chars())
                      if text.get_text_range(i, 1).strip()]
             body = [box for box in boxes if TEXT_BOTTOM - 4 < box[1] and box[3] < TEXT_TOP]  # not the folio, head
@@ -146,7 +147,8 @@ CHAPTER = ('<section class="chapter" id="c"><div class="chapter-body">\n'
            '<p data-para="1">Before.</p>\n'
            '<figure id="fig:a"><img src="a.png" alt="A." /><figcaption>A.</figcaption></figure>\n'
            '<section id="s"><h2 id="s-h">Head</h2>\n'
-           '<p data-para="2">One <em id="e">two three</em> four&amp;five<span class="footnote">Note text.</span> six.</p>\n'
+           '<p data-para="2">One <em id="e">two three</em> four&amp;five'
+           '<span class="footnote">Note text.</span> six.</p>\n'
            '</section>\n'
            '<figure id="fig:b"><img class="here" src="b.png" alt="B." /><figcaption>B.</figcaption></figure>\n'
            '</div></section>')

@@ -28,7 +28,8 @@ def test_note_text_sits_on_the_page_of_its_citation(tiny_built):
     cited = [i for i, text in enumerate(pages) if "The opening sentence cites" in text]
     assert len(cited) == 1
     page = pages[cited[0]]
-    assert "Jane Doe, The Art of Small Books (Boston: Example Press, 2020)" in page.replace("\r\n", " ").replace("\n", " ")
+    assert "Jane Doe, The Art of Small Books (Boston: Example Press, 2020)" in page.replace("\r\n", " ").replace(
+        "\n", " ")
     assert "The first chapter’s own note, labelled 1." in page.replace("\r\n", " ").replace("\n", " ")
 
 
@@ -47,7 +48,8 @@ def test_bibliography_closes_the_book(tiny_built):
     book, _ = tiny_built
     pages = [p for p in pdf_page_texts(book / "dist" / "a-tiny-book.pdf") if p.strip()]
     last = pages[-1]
-    assert "Bibliography" in last and "Doe, Jane. The Art of Small Books" in last.replace("\r\n", " ").replace("\n", " ")
+    assert "Bibliography" in last
+    assert "Doe, Jane. The Art of Small Books" in last.replace("\r\n", " ").replace("\n", " ")
 
 
 def test_epub_passes_epubcheck(tiny_built):
@@ -71,7 +73,8 @@ def test_check_reports_unknown_key_with_file_line_and_suggestion(book_copy):
     book = book_copy("bad-key")
     result = run_cli("check", "--book", str(book))
     assert result.code == 1
-    assert "chapters/01-only.md:5:34: error[C001]: unknown citation key 'leijun2023' (did you mean 'leijun2023a'?)" in result.err
+    assert ("chapters/01-only.md:5:34: error[C001]: unknown citation key 'leijun2023' (did you mean 'leijun2023a'?)"
+            in result.err)
     assert "Traceback" not in result.err
 
 

@@ -32,7 +32,8 @@ MARKDOWN_PIECES = ["# ", "## ", "#### ", "\n", "\n\n", "text ", "雷军 ", "[^1]
                    "<div>", "</div>", "\n<div class=\"box\">\n\n", "\n</div>\n\n", "<hr>", "<br>", "<p>",
                    "<span>", "</span>", "<table><tr><td>", "</td></tr></table>", "<tr>", "<td>", "&nbsp;",
                    "&madeup;", "<section>", "</section>", "<ul><li>", "<img src=x.png>", "<svg><circle/>",
-                   "<a href='#x'>", "</a>", "<dl><dt>", "<dd>", "<pre>", "</p>", "{1a=x}", "{foo:bar=1}", "{xmlns=x}", "\x0c", "\x01",
+                   "<a href='#x'>", "</a>", "<dl><dt>", "<dd>", "<pre>", "</p>", "{1a=x}", "{foo:bar=1}", "{xmlns=x}",
+                   "\x0c", "\x01",
                    "\n| line block\n", "Term\n:   definition\n", "```{=html}\n<hr>\n```\n"]
 BIBTEX_PIECES = ["@book{", "@article{", "@online{", "@string{", "@comment{", "@preamble{", "doe2020", "lei2021",
                  "key", ",", "}", "{", "\n", " author = ", " title = ", " year = ", "{Doe, Jane}", '"', "2020",

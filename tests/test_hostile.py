@@ -66,7 +66,8 @@ def test_fixture_book_gets_its_expected_answer(book_copy, name):
 
 
 SAME_FROM = [(name, command) for name in CASES
-             for command in yaml.safe_load((BOOKS / name / "expect.yaml").read_text(encoding="utf-8")).get("same_from", [])]
+             for command in yaml.safe_load((BOOKS / name / "expect.yaml").read_text(encoding="utf-8"))
+             .get("same_from", [])]
 
 
 @pytest.mark.parametrize("name, command", SAME_FROM)
@@ -99,7 +100,8 @@ def test_unsafe_html_reaches_neither_output(book_copy):
     pdf_text = "\n".join(pdf_page_texts(next((book / "dist").glob("*.pdf"))))
     assert "Text that stays." in pdf_text and "A Markdown link" in pdf_text
     with zipfile.ZipFile(next((book / "dist").glob("*.epub"))) as z:
-        chapter = next(z.read(n).decode() for n in z.namelist() if "Text that stays." in z.read(n).decode("utf-8", "replace"))
+        chapter = next(z.read(n).decode() for n in z.namelist()
+                       if "Text that stays." in z.read(n).decode("utf-8", "replace"))
     assert "A paragraph you could click" in chapter and "<p>" in chapter
 
 

@@ -176,7 +176,8 @@ def test_check_reports_see_references_and_near_duplicates(tmp_path):
     assert yellow == 19
     result = run_cli("check", "--book", str(book))
     assert result.code == 1
-    assert f"chapters/02-lower.md:{line}:{yellow}: warning[I002]: index term 'Yellow river' differs from 'Yellow River'" in result.err
+    assert (f"chapters/02-lower.md:{line}:{yellow}: warning[I002]: "
+            "index term 'Yellow river' differs from 'Yellow River'") in result.err
     assert f"chapters/02-lower.md:{line}:{deltas}: warning[I002]: index term 'Yellow River!deltas'" in result.err
     assert (f"chapters/02-lower.md:{line}:{see}: error[I001]: index see=\"Huang Hee\" names a term that no mark "
             "indexes (did you mean 'Huang He'?)") in result.err

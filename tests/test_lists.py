@@ -72,7 +72,8 @@ def test_print_list_entries_link_to_their_pages(book):
         targets = set()
         for annot in links:
             dest = annot.get("/Dest") or annot.get("/A", {}).get("/D")
-            targets.add(names.get(str(dest)) if not isinstance(dest, pikepdf.Array) else page_numbers.get(dest[0].objgen))
+            targets.add(names.get(str(dest)) if not isinstance(dest, pikepdf.Array)
+                        else page_numbers.get(dest[0].objgen))
         stock = next(i for i, t in enumerate(pages) if "Figure 1.1. The stockpot" in t)
         knife = next(i for i, t in enumerate(pages) if "Figure 2.2. The knife" in t)
     assert {stock, knife} <= targets, (targets, stock, knife)

@@ -22,7 +22,8 @@ def prose_words(text: str) -> int:
 
 
 def numbered_chapters() -> list[Path]:
-    return [p for p in CHAPTERS if not re.search(r"\{[^}]*\.(unnumbered|appendix)", p.read_text(encoding="utf-8").splitlines()[0])]
+    return [p for p in CHAPTERS
+            if not re.search(r"\{[^}]*\.(unnumbered|appendix)", p.read_text(encoding="utf-8").splitlines()[0])]
 
 
 def test_five_numbered_chapters_each_1500_to_3000_words():

@@ -65,7 +65,8 @@ def test_cookbook_metadata_claims_nothing_it_does_not_have(cookbook):
 def test_with_alt_text_on_every_image_the_claim_is_made(book_copy):
     book = book_copy("cookbook")
     soup = book / "chapters" / "02-soup.md"
-    soup.write_text(soup.read_text(encoding="utf-8").replace("![](", "![A blue bowl of yellow soup]("), encoding="utf-8")
+    soup.write_text(soup.read_text(encoding="utf-8").replace("![](", "![A blue bowl of yellow soup]("),
+                    encoding="utf-8")
     with open(book / "book.yaml", "a", encoding="utf-8") as fh:
         fh.write("page_list: false\n")
     result = run_cli("epub", "--book", str(book))

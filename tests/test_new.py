@@ -175,7 +175,8 @@ def test_new_checks_its_options_like_book_yaml(tmp_path, option, value, words):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(title=st.text(st.characters(blacklist_categories=("Cc", "Zl", "Zp", "Cs")), min_size=1, max_size=40).filter(str.strip),
+@given(title=st.text(st.characters(blacklist_categories=("Cc", "Zl", "Zp", "Cs")), min_size=1, max_size=40)
+       .filter(str.strip),
        authors=st.lists(st.text(st.characters(blacklist_categories=("Cc", "Zl", "Zp", "Cs")), min_size=1, max_size=20)
                         .filter(str.strip), min_size=1, max_size=3))
 def test_any_title_and_authors_come_back_from_book_yaml_unchanged(tmp_path, title, authors):

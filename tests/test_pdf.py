@@ -258,8 +258,8 @@ def test_screen_edition_tagged_with_outline_and_links(fixture_pdfs):
         with pdf.open_outline() as outline:
             titles = [item.title for item in outline.root]
         assert {"Long Notes", "More Long Notes"} <= set(titles)
-        contents_page = next(p for p, t in zip(pdf.pages, pdf_page_texts(book / "dist" / "notes-at-the-foot-screen.pdf"), strict=True)
-                             if t.lstrip().startswith("Contents"))
+        texts = pdf_page_texts(book / "dist" / "notes-at-the-foot-screen.pdf")
+        contents_page = next(p for p, t in zip(pdf.pages, texts, strict=True) if t.lstrip().startswith("Contents"))
         links = [a for a in contents_page.get("/Annots", []) if a.Subtype == "/Link"]
         assert len(links) >= 2
 

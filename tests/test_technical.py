@@ -36,7 +36,8 @@ def test_epub_math_is_mathml_with_the_tex_as_alttext(technical):
     book, _ = technical
     xhtml = {n: b.decode() for n, b in _epub_files(book, ".xhtml").items()}
     first = next(t for t in xhtml.values() if "classic first exercise" in t)
-    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block" alttext="\\int_0^1 x^2\\,dx = \\frac{1}{3}">' in first
+    assert ('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block" '
+            'alttext="\\int_0^1 x^2\\,dx = \\frac{1}{3}">') in first
     assert 'display="inline" alttext="y = x^2"' in first
     opf = next(iter(_epub_files(book, ".opf").values())).decode()
     for name, text in xhtml.items():
@@ -181,7 +182,8 @@ def test_listings_and_tables_are_numbered_per_chapter_and_captions_take_the_text
     book, _ = technical
     pages = pdf_page_texts(_pdf(book))
     joined = "\n".join(pages)
-    for label in ("Listing 2.1. Squaring a number", "Listing 2.2. Hello", "Listing 3.1. A program", "Table 2.1. Numbers"):
+    for label in ("Listing 2.1. Squaring a number", "Listing 2.2. Hello", "Listing 3.1. A program",
+                  "Table 2.1. Numbers"):
         assert label in joined, label
     pdf = pdfium.PdfDocument(str(_pdf(book)))
     index = next(i for i, p in enumerate(pages) if "Table 2.1." in p)

@@ -211,7 +211,8 @@ def test_fingerprint_mismatch_leaves_the_change_off_and_warns(monkeypatch, chang
 
 
 def _spec() -> PartSpec:
-    return PartSpec("ch", "<p>x</p>", [("p {}", "file:///book/")], "file:///book/", ["/book"], [], "2020-01-01", "id", 4)
+    return PartSpec("ch", "<p>x</p>", [("p {}", "file:///book/")], "file:///book/", ["/book"], [], "2020-01-01", "id",
+                    4)
 
 
 def test_part_cache_key_records_applied_state_and_weasyfix_source(monkeypatch):

@@ -178,7 +178,8 @@ def title_rule(chapter: Chapter, ast: dict, sites: list[Site]) -> list[Diagnosti
                   "chapter does not open with a level-1 title ('# Title'): pandoc does not read this line as one")]
 
 
-def timeline_figure(book: Book, chapter: Chapter, div: dict, line: int | None) -> tuple[Timeline | None, list[Diagnostic]]:
+def timeline_figure(book: Book, chapter: Chapter, div: dict,
+                    line: int | None) -> tuple[Timeline | None, list[Diagnostic]]:
     """A `.timeline` div's data, or the D001/L002 problems that stop it (the build uses this too)."""
     attrs = dict(div["c"][0][2])
     problems = []

@@ -70,7 +70,8 @@ def _render(prepared: Prepared, cache: Cache, **geometry) -> bytes:
     font_config = FontConfiguration()
     fetcher = SafeFetcher(book.root, extra_roots=[f.path.parent for f in faces] + [cache.root])
     with captured_warnings("book") as diags:
-        document = HTML(string=html, base_url=book.root.as_uri() + "/", url_fetcher=fetcher).render(font_config=font_config)
+        document = HTML(string=html, base_url=book.root.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=font_config)
         data = document.write_pdf(pdf_identifier=b"bookkit-cover-" + book.slug.encode()[:40])
     errors = [d for d in diags + fetcher.diagnostics if d.is_error]
     if errors:

@@ -81,7 +81,8 @@ def _meta(prepared: Prepared) -> dict:
         value = getattr(config, key)
         if value:
             meta[key] = _meta_inlines(value)
-    meta["identifier"] = {"t": "MetaList", "c": [{"t": "MetaMap", "c": {"text": _meta_inlines(book_identifier(config))}}]}
+    meta["identifier"] = {"t": "MetaList",
+                          "c": [{"t": "MetaMap", "c": {"text": _meta_inlines(book_identifier(config))}}]}
     return meta
 
 
@@ -162,7 +163,8 @@ def print_identifier(config) -> str:
     """The print edition the page-list follows: its ISBN, else a stable UUID for it."""
     if config.isbn.print:
         return "urn:isbn:" + config.isbn.print.replace("-", "").replace(" ", "")
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "bookkit-print:" + config.title + "\n" + config.author_line))
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                        "bookkit-print:" + config.title + "\n" + config.author_line))
 
 
 def with_variant_class(data: bytes) -> bytes:
@@ -233,7 +235,8 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
             if not diags:  # a build with warnings runs pandoc again, so it says them again
                 cache.put("epub", key, data)
     when = build_datetime(book.config.date)
-    facts = PackageFacts(modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"), title=book.config.title, page_source=print_identifier(book.config),
+    facts = PackageFacts(modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"), title=book.config.title,
+                         page_source=print_identifier(book.config),
                          marks=print_page_marks(prepared, cache) if page_list else [],
                          lists=caption_lists(prepared))
     data = finish_epub(data, facts, max(when, _ZIP_EPOCH).timetuple()[:6])

@@ -93,8 +93,8 @@ def _link_index(files: dict[str, bytes]) -> None:
                 holder.setdefault(ident, name.rsplit("/", 1)[-1])
     for name, data in files.items():
         if name.endswith(".xhtml") and _INDEX_FILE.search(data):
-            files[name] = _LOCATOR.sub(lambda m: m.group(1) + holder.get(m.group(2), "").encode() + b"#" + m.group(2) + b'"',
-                                       data)
+            files[name] = _LOCATOR.sub(
+                lambda m: m.group(1) + holder.get(m.group(2), "").encode() + b"#" + m.group(2) + b'"', data)
 
 
 def _read_zip(data: bytes) -> dict[str, bytes]:

@@ -24,7 +24,8 @@ class EmbeddedFont:
     embedded: bool  # the font program is in the file
 
     def __str__(self) -> str:
-        return self.name + ("" if self.embedded else " (not embedded)") + ("" if self.subset or not self.embedded else " (not subset)")
+        return (self.name + ("" if self.embedded else " (not embedded)")
+                + ("" if self.subset or not self.embedded else " (not subset)"))
 
 
 def _base(name: str) -> tuple[str, bool]:
@@ -98,7 +99,8 @@ def foreign_fonts(pdf_bytes: bytes, families: set[str]) -> list[Diagnostic]:
         where = f" on PDF page {', '.join(str(p) for p in sorted(pages)[:5])}" if pages else ""
         problems.append(error("book", None, "R006",
                               f"the machine's font {name} was used for {shown}{where}: no font bookkit ships "
-                              "has those characters; replace them, or give a face that has them with @font-face in styles/book.css"))
+                              "has those characters; replace them, or give a face that has them "
+                              "with @font-face in styles/book.css"))
     return problems
 
 

@@ -82,7 +82,8 @@ class PartsLayout:
             while len(places) < part.first_page:
                 places.append(PagePlace(len(places), part.name, part.source, [], None))
             lines = part.content.page_lines or [""] * part.content.pages
-            for anchors, paragraph, line in zip(part.content.page_anchors, part.content.page_paragraphs, lines, strict=True):
+            for anchors, paragraph, line in zip(part.content.page_anchors, part.content.page_paragraphs, lines,
+                                                strict=True):
                 places.append(PagePlace(len(places), part.name, part.source, anchors, paragraph, line))
         last = self.parts[-1]
         while len(places) < self.pages:
@@ -201,7 +202,8 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
     def content_specs(gutter: float) -> list[PartSpec]:
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
         return [spec(p.slug, number_paragraphs(h), [page, NO_MARGINS_CSS], NOTE_PASSES,
-                     [p.chapter.path] if p.chapter else [], floats=True) for p, h in zip(laid, chapter_html, strict=True)]
+                     [p.chapter.path] if p.chapter else [], floats=True)
+                for p, h in zip(laid, chapter_html, strict=True)]
 
     def one_pass(gutter: float, early: float | None = None):
         page = page_css(config.trim_inches, config.bleed, gutter, marks)
@@ -238,7 +240,8 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
             (content,) = lay_out_all([spec(index_part.slug, number_paragraphs(html), [page, NO_MARGINS_CSS], 0, [])],
                                      cache, jobs, stats)
             (margin,) = lay_out_all([spec(index_part.slug + ":margins", margins_html(html, config.title, content.pages),
-                                          [page, HIDDEN_FLOW_CSS, f"@page :first {{ counter-reset: page {index_offset + 1}; }}\n"],
+                                          [page, HIDDEN_FLOW_CSS,
+                                           f"@page :first {{ counter-reset: page {index_offset + 1}; }}\n"],
                                           0, [])], cache, jobs, stats)
             contents, margins = contents + [content], margins + [margin]
             blanks, offsets = blanks + [offset % 2 == 1], offsets + [index_offset]
@@ -262,7 +265,8 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
 
     placed = [PlacedPart("front", None, 0, False, front, None, front_borrowed)]
     placed += [PlacedPart(p.slug, p.chapter.path if p.chapter else None, body_start + o, b, r, m, s)
-               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed + index_stand_ins, strict=True)]
+               for p, o, b, r, m, s in zip(chapters, offsets, blanks, contents, margins, borrowed + index_stand_ins,
+                                           strict=True)]
     texts = {c.path: c.text for c in book.chapters}
     diags: list[Diagnostic] = []
     known = stylesheet_messages(book.root)  # the checks reported these at the stylesheet's lines

@@ -276,7 +276,8 @@ def _packaged_fonts_only(prepared: Prepared, cache: Cache, pdf_bytes: bytes) -> 
     """The fonts the PDF carries, read from it; BookError (R006) if any is the machine's."""
     from .fontguard import book_families, embedded_fonts, foreign_fonts
 
-    families = {f.family for f in print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))} | book_families(prepared.book.root)
+    families = ({f.family for f in print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))}
+                | book_families(prepared.book.root))
     problems = foreign_fonts(pdf_bytes, families)
     if problems:
         raise BookError(problems)
