@@ -13,6 +13,8 @@ import contextlib
 import io
 import multiprocessing
 import signal
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 #: imported once by the forkserver, so that a build starts with them loaded
@@ -43,8 +45,8 @@ class BackgroundPdf:
         self.argv = ["pdf", "--book", str(root), "--out", str(out_dir), "-q"]
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(PRELOAD)
-        self.process = None
-        self.conn = None
+        self.process: BaseProcess | None = None
+        self.conn: Connection | None = None  # the build's end of it sends (exit code, stderr)
 
     def warm_up(self) -> None:
         """Start the forkserver now, so that its imports overlap the first preview."""
@@ -67,7 +69,7 @@ class BackgroundPdf:
 
     def poll(self) -> tuple[int, str] | None:
         """(exit code, what it printed to stderr) once the build has ended, else None."""
-        if self.process is None:
+        if self.process is None or self.conn is None:  # (both are set and cleared together)
             return None
         result = None
         try:

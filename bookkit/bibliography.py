@@ -97,24 +97,29 @@ def parse_bibliography(text: str, rel_path: str) -> Bibliography:
     entries: dict[str, Entry] = {}
     for e in library.entries:
         fields = {f.key.lower(): str(f.value) for f in e.fields}
-        entry = Entry(e.key, e.entry_type.lower(), e.start_line + 1, fields)
+        entry = Entry(e.key, e.entry_type.lower(), _line(e), fields)
         entries[e.key] = entry
         diags.extend(_missing_fields(entry, rel_path))
-    for number, line in enumerate(text.split("\n"), start=1):
-        bad = NOT_XML.search(line)
+    for number, text_line in enumerate(text.split("\n"), start=1):
+        bad = NOT_XML.search(text_line)
         if bad:  # the build takes it out of the citations (sanitize.py)
             diags.append(warning(rel_path, number, "H002", control_character_message(bad.group())))
     for block in library.failed_blocks:
-        line = block.start_line + 1
+        line = _line(block)
         kind = type(block).__name__
         if kind == "DuplicateBlockKeyBlock":
-            key = getattr(block, "key", None) or _block_key(block.raw)
+            key = getattr(block, "key", None) or _block_key(block.raw or "")
             first = entries.get(key)
             where = f" (first defined on line {first.line})" if first else ""
             diags.append(error(rel_path, line, "B002", f"duplicate key '{key}'{where}"))
         else:
             diags.append(error(rel_path, _break_line(block) or line, "B001", _malformed_message(block)))
     return Bibliography(rel_path, entries, text, diags)
+
+
+def _line(block) -> int:
+    """A parsed block's 1-based line (bibtexparser types `start_line` optional; its splitter always sets it)."""
+    return (block.start_line or 0) + 1
 
 
 def _block_key(raw: str) -> str:

@@ -180,7 +180,7 @@ def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, lis
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line: int | None = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [error(rel, line, "S006", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}", column)]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
@@ -190,15 +190,18 @@ def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, lis
         diags.append(error(rel, 1, "S004", "chapter is empty"))
         return chapter, diags
     title, line, classes = _first_heading(text)
+    role = role_of(classes)
     if title is None:
         diags.append(error(rel, 1, "S001", "chapter does not open with a level-1 title ('# Title')"))
-    elif not title and not (role_of(classes) and role_of(classes).untitled):
+    elif title:
+        chapter.title, chapter.title_line, chapter.classes = title, line, classes
+    elif role is not None and role.untitled:
+        chapter.title, chapter.title_line, chapter.classes = role.label, line, classes
+        chapter.untitled = True
+    else:
         allowed = " or ".join(f"'# {{.{name}}}'" for name in untitled_roles())
         diags.append(error(rel, line, "S001", f"the level-1 title is empty: only an untitled page ({allowed}) "
                                               "may have no title"))
-    else:
-        chapter.title, chapter.title_line, chapter.classes = title or role_of(classes).label, line, classes
-        chapter.untitled = not title
     return chapter, diags
 
 
@@ -241,7 +244,8 @@ def _first_heading(text: str) -> tuple[str | None, int | None, tuple[str, ...]]:
     underline = lines[number + 1] if number + 1 < len(lines) else ""
     if _SETEXT_UNDERLINE.match(underline) and not line.startswith(("    ", "\t")):
         setext = _SETEXT.match(line.strip())
-        return _title(setext.group("title"), setext.group("attrs"), number + 1)
+        if setext:  # always, for a line that is not blank
+            return _title(setext.group("title"), setext.group("attrs"), number + 1)
     return None, None, ()
 
 

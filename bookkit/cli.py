@@ -342,10 +342,10 @@ def _render(args, book_root: Path, console: Console, kinds: list[str], prepared,
             page_list = book.config.page_list
             console.step("Writing the EPUB" + (" (its page-list follows the print layout)" if page_list else ""))
             started = time.monotonic()
-            result = render_epub(prepared, target, cache, page_list=page_list)
+            epub = render_epub(prepared, target, cache, page_list=page_list)
             console.detail(f"print layout for the page-list, pandoc EPUB writer and packaging in "
                            f"{time.monotonic() - started:.2f}s")
-            diags += result.diagnostics
+            diags += epub.diagnostics
             console.step(f"wrote {_show(target, book_root)}")
     return _finish(diags, args, console)
 

@@ -113,7 +113,7 @@ def _listings(blocks: list, chapter_number, listings: dict[str, str], slug: str)
 
 
 def _descend(block: dict, visit) -> dict:
-    t, c = block.get("t"), block.get("c")
+    t, c = block.get("t"), block.get("c", [])
     if t in ("BlockQuote",):
         return {"t": t, "c": visit(c)}
     if t == "Div":

@@ -303,7 +303,7 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line: int | None = path.read_bytes()[: exc.start].count(b"\n") + 1
         return None, [error(CONFIG_FILE, line, "Y001", "book.yaml is not valid UTF-8")]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -146,7 +146,7 @@ def reference(labels: list[str], suppress: bool, page: bool, found: dict[str, Ta
     for index, (kind, members) in enumerate(groups.items()):
         if index:
             out += _joiner(index, len(groups), words)
-        links = []
+        links: list[list[dict]] = []
         for label in members:
             target = found.get(label)
             if target is None:  # X001, a warning only under --draft: "??" as LaTeX prints it, no link
@@ -158,7 +158,7 @@ def reference(labels: list[str], suppress: bool, page: bool, found: dict[str, Ta
                 text = f"({target.number})"
             else:
                 text = target.number
-            link = {"t": "Link", "c": [["", ["xref"], []], [{"t": "Str", "c": text}], ["#" + label, ""]]}
+            link: dict = {"t": "Link", "c": [["", ["xref"], []], [{"t": "Str", "c": text}], ["#" + label, ""]]}
             links.append([link] + ([_page_span(label, words)] if page else []))
         word = words[kind + "s"] if len(members) > 1 else words[kind]
         numbered = any(found.get(m) is not None and found[m].number for m in members)

@@ -204,7 +204,7 @@ def mark_index(parts: list[Converted]) -> IndexPart | None:
     if not count:
         return None
     body = {"t": "RawBlock", "c": ["html", index_html(root.ordered())]}
-    api = {"pandoc-api-version": parts[0].ast.get("pandoc-api-version"), "meta": {}}
+    api: dict = {"pandoc-api-version": parts[0].ast.get("pandoc-api-version"), "meta": {}}
     return IndexPart(
         chapter=None, slug=INDEX_SLUG, title=INDEX_TITLE, title_html=INDEX_TITLE, classes=("unnumbered", "index"),
         number=None, kind="back", ast={**api, "blocks": [body]},
@@ -287,7 +287,8 @@ def _page_locators(locators: list[Locator], pages: dict[str, int], body_start: i
 
 def _chapter_locators(locators: list[Locator]) -> list[str]:
     """For the EPUB and the preview: one link per mark, labelled by its chapter (then 2, 3… within it)."""
-    out, seen = [], {}
+    out: list[str] = []
+    seen: dict[str, int] = {}
     for loc in locators:
         seen[loc.part] = seen.get(loc.part, 0) + 1
         label = loc.label if seen[loc.part] == 1 else f"{loc.label} ({seen[loc.part]})"

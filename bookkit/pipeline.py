@@ -108,7 +108,7 @@ def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jo
         parts.append(Converted(
             chapter=None, slug="bibliography", title="Bibliography", title_html="",
             classes=("unnumbered",), number=None, kind="back", ast=bib_ast,
-            title_ast={**bib_ast, "blocks": [{"t": "Plain", "c": header["c"][2]}]},
+            title_ast={**bib_ast, "blocks": [{"t": "Plain", "c": header["c"][2]}] if header else []},
             body_ast={**bib_ast, "blocks": rest},
         ))
 
@@ -154,7 +154,7 @@ def _expand_timelines(blocks: list, book: Book, chapter, cache: Cache, env, imag
             atomic_write(path, svg.encode("utf-8"))
         fig_src = posixpath.join(".cache", FIGURE_DIR, name)
         images.append(fig_src)
-        caption = []
+        caption: list[dict] = []
         for b in content:
             if b["t"] in ("Para", "Plain"):
                 caption += ([{"t": "Space"}] if caption else []) + b["c"]

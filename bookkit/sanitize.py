@@ -121,7 +121,8 @@ class _Cleaner:
             else:
                 self.node(node)
             out.append(node)
-        runs, run = [], []
+        runs: list[list[dict]] = []
+        run: list[dict] = []
         for node in out:  # a heading ends a run: nothing raw may stay open across it
             if node.get("t") == "Header":
                 runs += [run, [node]]

@@ -13,6 +13,7 @@ import math
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from .pipeline import Prepared
 from .transforms import iter_nodes
@@ -85,7 +86,7 @@ def chapter_pages(pdf_path: Path, titles: list[str]) -> list[int | None]:
                 break
         starts.append(start)
     later = sorted({page for _, page in marks})
-    pages = []
+    pages: list[int | None] = []
     for start in starts:
         if start is None:
             pages.append(None)
@@ -102,21 +103,22 @@ def _same(a: str, b: str) -> bool:
 
 def book_stats(prepared: Prepared, out_dir: Path) -> dict:
     """Per-chapter rows, a total row and where the page counts came from."""
-    rows = []
-    for part in prepared.chapters:
-        rows.append({"chapter": part.chapter.path, "title": part.title, **chapter_stats(part.body_ast)})
+    chapters = [(part, part.chapter) for part in prepared.chapters if part.chapter is not None]
+    rows: list[dict[str, Any]] = []
+    for part, chapter in chapters:
+        rows.append({"chapter": chapter.path, "title": part.title, **chapter_stats(part.body_ast)})
     pdf_path = out_dir / f"{prepared.book.slug}.pdf"
     pdf_info = None
     if pdf_path.is_file():
         pages = chapter_pages(pdf_path, [row["title"] for row in rows])
         for row, count in zip(rows, pages, strict=True):
             row["pages"] = count
-        newest = max((prepared.book.root / p.chapter.path).stat().st_mtime for p in prepared.chapters)
+        newest = max((prepared.book.root / chapter.path).stat().st_mtime for _, chapter in chapters)
         built = pdf_path.stat().st_mtime
         pdf_info = {"path": prepared.book.rel(pdf_path),
                     "built": time.strftime("%Y-%m-%d %H:%M", time.localtime(built)),
                     "older_than_sources": built < newest}
-    total = {"chapter": "total", "title": ""}
+    total: dict[str, Any] = {"chapter": "total", "title": ""}
     for column in COLUMNS:
         values = [row.get(column) for row in rows]
         if column == "pages":

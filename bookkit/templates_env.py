@@ -19,6 +19,7 @@ template's file and line, never as a traceback:
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -85,6 +86,8 @@ class _BookLoader(jinja2.BaseLoader):
 
 class _Template(jinja2.Template):
     """A template whose failures in a book's own file are diagnostics, not exceptions."""
+
+    environment: _Environment  # the environment() below makes every template of ours
 
     def render(self, *args, **kwargs) -> str:
         try:
@@ -228,7 +231,8 @@ def template_rules(env: jinja2.Environment, rel: str, filename: str | None) -> l
     source = Path(filename).read_text(encoding="utf-8") if filename else ""
     found = []
     tree = env.parse(source)
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+    lookups: Iterator[nodes.Getattr | nodes.Getitem] = tree.find_all((nodes.Getattr, nodes.Getitem))
+    for node in lookups:
         name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
         if isinstance(name, str) and (name.startswith("_") or name in unsafe):
             found.append(error(rel, node.lineno, "T001", f"template tried to reach Python internals, which "
@@ -237,16 +241,18 @@ def template_rules(env: jinja2.Environment, rel: str, filename: str | None) -> l
               and name not in config_names):
             found.append(error(rel, node.lineno, "T003", f"template failed: 'config' has no key '{name}'"
                                                          f"{did_you_mean(name, config_names)}"))
-    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-        name = getattr(node.template, "value", None)
+    loads: Iterator[nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends] = tree.find_all(
+        (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends))
+    for load in loads:
+        name = getattr(load.template, "value", None)
         if not isinstance(name, str):
             continue
         try:
             env.get_template(name)
         except BookError as exc:
-            found += [error(rel, node.lineno, d.code, d.message, None) for d in exc.diagnostics]
+            found += [error(rel, load.lineno, d.code, d.message, None) for d in exc.diagnostics]
         except jinja2.TemplateNotFound:
-            found.append(error(rel, node.lineno, "T003",
+            found.append(error(rel, load.lineno, "T003",
                                f"template '{name}' not found in templates/ or the packaged ones"))
     return found
 

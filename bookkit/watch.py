@@ -63,6 +63,11 @@ def changed_paths(before: dict[str, float], after: dict[str, float]) -> list[str
     return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
+def _chapter_note_ids(body: str, slug: str) -> str:
+    """A chapter's note ids prefixed with its slug: every chapter numbers its notes from 1."""
+    return _NOTE_IDS.sub(lambda m: f'{m[1]}="{m[2]}{slug}-{m[3]}"', body)
+
+
 def preview_html(root: Path, cache: Cache, generation: int) -> str:
     """The whole book as one HTML page, notes at the end of each chapter, ready to serve."""
     from .book import load_book
@@ -77,7 +82,7 @@ def preview_html(root: Path, cache: Cache, generation: int) -> str:
         source = part.chapter.path if part.chapter else book.config.bibliography
         part.title_html, body = title_and_body_html(part.title_ast, part.body_ast, source, cache, notes_inline=False)
         # every chapter numbers its notes from 1; keep the links inside their chapter
-        part.body_html = _NOTE_IDS.sub(lambda m, slug=part.slug: f'{m[1]}="{m[2]}{slug}-{m[3]}"', body)
+        part.body_html = _chapter_note_ids(body, part.slug)
     fonts = [TEXT_FAMILY]
     cjk = cjk_face(prepared.text_characters(), cache)  # the subset the PDF uses, served from .cache
     # code's face (issue 15): the static instances the PDF uses, served from .cache too
@@ -136,7 +141,7 @@ def make_handler(root: Path, state: State) -> type[BaseHTTPRequestHandler]:
                                 lambda: Path(str(PACKAGE_TEMPLATES / "preview-reload.js")).read_bytes()),
     }
     for url, path in font_files.items():
-        assets[url] = ("font/otf", lambda path=path: path.read_bytes())
+        assets[url] = ("font/otf", path.read_bytes)  # a bound method: each its own path
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server's naming)
@@ -151,9 +156,9 @@ def make_handler(root: Path, state: State) -> type[BaseHTTPRequestHandler]:
                 kind, read = assets[path]
                 return self.send(200, kind, read())
             target = root / path.lstrip("/")
-            kind = SERVED_TYPES.get(target.suffix.lower())
-            if kind and is_inside(target, root) and target.is_file():
-                return self.send(200, kind, target.read_bytes())
+            served = SERVED_TYPES.get(target.suffix.lower())
+            if served and is_inside(target, root) and target.is_file():
+                return self.send(200, served, target.read_bytes())
             return self.send(404, "text/plain", b"not found")
 
         def send(self, status: int, kind: str, body: bytes) -> None:

@@ -10,6 +10,7 @@ problems a build can add are those that need a page layout, listed in
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..book import Book, Chapter
 from ..cache import Cache
@@ -45,7 +46,7 @@ LAYOUT_ONLY: dict[str, str] = {
 }
 
 
-def run_checks(book: Book, asts: list[dict | None], pandoc_diags: list[Diagnostic] = (),
+def run_checks(book: Book, asts: Sequence[dict | None], pandoc_diags: Sequence[Diagnostic] = (),
                cache: Cache | None = None) -> list[Diagnostic]:
     """Every rule over the chapters; a chapter pandoc could not read has `None` as its AST.
 

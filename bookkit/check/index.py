@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from ..book import Book, Chapter
 from ..diagnostics import Diagnostic, did_you_mean, error, warning
@@ -27,7 +28,7 @@ def _placed_marks(chapter: Chapter, ast: dict) -> list[tuple[Mark, int, int | No
     source = Source(chapter.text)
     blocks = [m for m in source.find_all(_ATTRS)]
     used: set[int] = set()
-    out = []
+    out: list[tuple[Mark, int, int | None]] = []
     cursor = 0
     for mark in find_marks(ast):
         def fits(m: re.Match, mark: Mark = mark) -> bool:
@@ -58,7 +59,7 @@ def _folded(term: str) -> str:
     return " ".join(words)
 
 
-def index_rules(book: Book, asts: list[dict | None]) -> list[Diagnostic]:
+def index_rules(book: Book, asts: Sequence[dict | None]) -> list[Diagnostic]:
     """I001 and I002 over the whole book (a see-reference may name a term of another chapter)."""
     placed = [(chapter, mark, line, column) for chapter, ast in zip(book.chapters, asts, strict=True) if ast is not None
               for mark, line, column in _placed_marks(chapter, ast)]

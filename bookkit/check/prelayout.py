@@ -116,6 +116,8 @@ def stylesheet_rules(root) -> list[Diagnostic]:
             continue  # the resource gate refuses it (L008), at its line
         for message in css_messages(text, _base(path)):
             where = _CSS_POSITION.search(message)
+            if where is None:  # css_messages keeps only the messages that have a position
+                continue
             shown = "WeasyPrint: " + (message[:where.start()] + message[where.end():]).strip()
             out.append(warning(rel, int(where["line"]), "R004", shown, int(where["column"])))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 
 from ..book import Book, Chapter
 from ..diagnostics import BookError, Diagnostic, did_you_mean, error, warning
@@ -123,12 +124,12 @@ def _text(inlines: list) -> str:
     return "".join(parts)
 
 
-def book_ids(book: Book, asts: list[dict | None]) -> set[str]:
+def book_ids(book: Book, asts: Sequence[dict | None]) -> set[str]:
     """Every id a link can point at: headings, divs, spans, figures, and the generated parts."""
     ids = {"contents", "bibliography"} | {chapter.slug for chapter in book.chapters}
     for ast in asts:
         for node in iter_nodes(ast or {}):
-            kind, content = node["t"], node.get("c")
+            kind, content = node["t"], node.get("c", [])
             if kind == "Header":
                 ids.add(content[1][0])
             elif kind in ("Div", "Span", "Figure", "Table", "CodeBlock", "Image", "Link", "Code"):

@@ -10,6 +10,7 @@ the source (`locate.Source`), so a label inside code is never read as one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..book import Book
 from ..code import CAPTION_ATTRIBUTES
@@ -25,7 +26,7 @@ def definitions(ast: dict) -> list[str]:
     """The labels a chapter defines, in document order."""
     found = []
     for node in iter_nodes(ast.get("blocks", [])):
-        kind, content = node["t"], node.get("c")
+        kind, content = node["t"], node.get("c", [])
         ident = ""
         if kind == "Header":
             ident = content[1][0]
@@ -56,7 +57,7 @@ def _equation_labels(inlines: list) -> list[str]:
     return found
 
 
-def xref_rules(book: Book, asts: list[dict | None]) -> list[Diagnostic]:
+def xref_rules(book: Book, asts: Sequence[dict | None]) -> list[Diagnostic]:
     """X001 unknown label, X002 label that is also a bibliography key, X003 label defined twice."""
     diags: list[Diagnostic] = []
     defined: dict[str, tuple[str, int | None]] = {}

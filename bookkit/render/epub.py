@@ -201,7 +201,8 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
             embedded.append(_local_copy(cjk, tmpdir / "NotoSansCJKsc-subset.otf"))
         fonts = [f.path for f in embedded]
         css = tmpdir / "book.css"
-        base_css, css_diags = style_path(book.root, "epub.css"), []
+        base_css = style_path(book.root, "epub.css")
+        css_diags: list[Diagnostic] = []
         if base_css == book.root / "styles" / "epub.css":  # the book's own, carried as book.css is
             base_text, css_diags = epub_stylesheet(base_css, book.root)
         else:

@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -305,7 +306,7 @@ def _caption_navs(lists: list, id_files: dict[str, str]) -> list:
 
 
 def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[tuple[str, str]],
-                caption_navs: list = ()) -> bytes:
+                caption_navs: Sequence = ()) -> bytes:
     tree = _parse(data)
     root = tree.getroot()
     nav = root.find(".//x:nav[@id='landmarks']", NS)

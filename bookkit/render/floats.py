@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from ..cache import digest
 
@@ -90,7 +91,7 @@ class _Outline(HTMLParser):
 
     def _open(self, tag, attrs, closed: bool):
         start = self._offset()
-        el = Element(tag, {k: v or "" for k, v in attrs}, start, start + len(self.get_starttag_text()))
+        el = Element(tag, {k: v or "" for k, v in attrs}, start, start + len(self.get_starttag_text() or ""))
         el.parent = self.stack[-1]
         el.parent.children.append(el)
         if closed or tag in _VOID:
@@ -179,7 +180,7 @@ def _flow_id(box) -> str | None:
     return element.get(FLOW_ATTR)
 
 
-def _page_blocks(page) -> list[tuple[str, object]]:
+def _page_blocks(page) -> list[tuple[str, Any]]:  # WeasyPrint's boxes
     """(flow id, box) of each top-level block on the page, in order (each once)."""
     seen, out = set(), []
     for box in _walk(page._page_box.children[0]):
@@ -366,7 +367,7 @@ def float_tags(html: str) -> dict[str, bool]:
     return {el.attrs[FLOW_ATTR]: is_float(el) for el in top_level(body) if FLOW_ATTR in el.attrs}
 
 
-def float_figures(html: str, render) -> tuple[str, object, list[list]]:
+def float_figures(html: str, render) -> tuple[str, Any, list[list]]:  # Any: WeasyPrint's Document
     """Lay `html` out with `render(html, extra_css)`, floating figures; returns (html, document, moves).
 
     A move, `[figure, before, char, hyphen]` in flow ids and the split paragraph's
@@ -381,7 +382,7 @@ def float_figures(html: str, render) -> tuple[str, object, list[list]]:
     if not any(tags.values()):
         return html, document, []
     done: set[str] = set()
-    floated: list[str] = []
+    floated: list[list] = []
     for _ in range(FLOAT_PASSES):
         found = float_candidate(document, done, tags)
         if found is None:
@@ -389,8 +390,8 @@ def float_figures(html: str, render) -> tuple[str, object, list[list]]:
         ident, index = found
         done.add(ident)
         place = break_place(render(html, hide_css(ident)), index, html, ident)
-        new = moved(html, ident, place) if place else None
-        if new is None:
+        new = moved(html, ident, place) if place is not None else None
+        if place is None or new is None:
             continue
         html = new
         tags = float_tags(html)

@@ -79,7 +79,8 @@ def note_places(document) -> list[NotePlace]:
                 element = getattr(box, "element", None)
                 if element is not None and element.get("class") == "footnote":
                     first_note_page.setdefault(id(element), index)
-    places, numbers = [], {}
+    places: list[NotePlace] = []
+    numbers: dict[str | None, int] = {}
     for element, source, page in calls:
         numbers[source] = numbers.get(source, 0) + 1
         places.append(NotePlace(source, numbers[source], page, first_note_page.get(id(element))))

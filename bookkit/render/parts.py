@@ -192,17 +192,18 @@ def lay_out_all(specs: list[PartSpec], cache: Cache, jobs: int, stats: LayoutSta
         from .weasyfix import apply as patch_weasyprint
 
         patch_weasyprint()
+    fresh: dict[int, PartResult] = {}
     if len(todo) > 1 and jobs > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
             for i, result in zip(todo, pool.map(lay_out, [specs[i] for i in todo]), strict=True):
-                results[i] = result
+                fresh[i] = result
     else:
         for i in todo:
-            results[i] = lay_out(specs[i])
+            fresh[i] = lay_out(specs[i])
     for i in todo:
-        _store(cache, keys[i], results[i])
+        _store(cache, keys[i], fresh[i])
         stats.laid_out.append(specs[i].name)
-    return results  # type: ignore[return-value]
+    return [fresh[i] if r is None else r for i, r in enumerate(results)]
 
 
 @functools.cache

@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..cache import Cache, atomic_write
 from ..check import stylesheet_messages
@@ -29,6 +30,9 @@ from .floats import FLOAT_CSS, replay_in_book
 from .html import book_html
 from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
 from .pdfpost import add_page_labels, assemble, assembly_key, page_label_ranges, stable_document_id
+
+if TYPE_CHECKING:  # imported where a layout runs: loading WeasyPrint takes half a second
+    from weasyprint import Document
 
 #: WeasyPrint messages about the machine, not the book; dropped rather than reported.
 IGNORED_MESSAGES = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -128,7 +132,7 @@ def captured_warnings(source: str):
 class Layout:
     """A laid-out book: WeasyPrint's Document plus what the preflight reports."""
 
-    document: object  # weasyprint.Document
+    document: Document
     variant: str
     bleed: float
     gutter: float
@@ -253,7 +257,7 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
     laid = layout_book(prepared, cache, variant, marks, floated)
     document = laid.document
     document.metadata.created = document.metadata.modified = build_timestamp(book.config.date)
-    options = {"pdf_identifier": b"bookkit-" + book.slug.encode()[:48]}
+    options: dict[str, Any] = {"pdf_identifier": b"bookkit-" + book.slug.encode()[:48]}
     if variant == "print":
         # The only ICC profile a PyPI package gives us is sRGB; it stands in as the
         # output intent until book.yaml can name a press (CMYK) characterisation.
