@@ -21,7 +21,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 CODE, COMMENT, MATH = "code", "comment", "math"
 
@@ -115,6 +115,20 @@ def masked_spans(text: str) -> list[Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A literal match, with the part of `re.Match`'s interface placing needs (group 0 only)."""
+
+    at: int
+    stop: int
+
+    def start(self, group: int | str = 0) -> int:
+        return self.at
+
+    def end(self, group: int | str = 0) -> int:
+        return self.stop
+
+
 class Source:
     """A chapter's text with its masked spans, line starts and a search that skips the masks."""
 
@@ -130,14 +144,30 @@ class Source:
             return self.spans[index]
         return None
 
+    @overload
+    def find(self, pattern: str, start: int, limit: int | None = None,
+             inside: str | None = None) -> Found | None: ...
+
+    @overload
+    def find(self, pattern: re.Pattern, start: int, limit: int | None = None,
+             inside: str | None = None) -> re.Match | None: ...
+
     def find(self, pattern: str | re.Pattern, start: int, limit: int | None = None,
-             inside: str | None = None) -> re.Match | None:
-        """The first match at or after `start` in plain text (or at the start of an `inside` span)."""
-        regex = pattern if isinstance(pattern, re.Pattern) else re.compile(re.escape(pattern))
+             inside: str | None = None) -> re.Match | Found | None:
+        """The first match at or after `start` in plain text (or at the start of an `inside` span).
+
+        A `str` pattern is searched for literally with `str.find`: a chapter's every word
+        is looked for once, and compiling each into a regex cost most of a no-op rebuild.
+        """
         end = len(self.text) if limit is None else min(len(self.text), start + limit)
         position = start
         while True:
-            match = regex.search(self.text, position, end)
+            match: re.Match | Found | None
+            if isinstance(pattern, str):
+                at = self.text.find(pattern, position, end)
+                match = Found(at, at + len(pattern)) if at >= 0 else None
+            else:
+                match = pattern.search(self.text, position, end)
             if match is None:
                 return None
             span = self.span_at(match.start())
@@ -181,7 +211,8 @@ class _Walker:
         self.cursor = 0
         self.sites: list[Site] = []
 
-    def place(self, kind: str, node: Any, match: re.Match | None, detail: str = "", group: int | str = 0) -> None:
+    def place(self, kind: str, node: Any, match: re.Match | Found | None, detail: str = "",
+              group: int | str = 0) -> None:
         if match is not None:
             self.cursor = match.end(group)
             line, column = self.source.position(match.start(group))

@@ -18,6 +18,8 @@ from ..diagnostics import BookError, Diagnostic
 from ..locate import Source, sites
 from ..sanitize import sanitize
 from ..timeline import Timeline
+from ..transforms import iter_nodes
+from . import memo
 from .index import index_rules
 from .prelayout import MATH_WARNING, glyph_rules, math_rules, stylesheet_messages, stylesheet_rules
 from .rules import (
@@ -50,8 +52,20 @@ def run_checks(book: Book, asts: Sequence[dict | None], pandoc_diags: Sequence[D
                cache: Cache | None = None) -> list[Diagnostic]:
     """Every rule over the chapters; a chapter pandoc could not read has `None` as its AST.
 
-    `pandoc_diags` are the warnings pandoc's reader gave while converting them.
+    `pandoc_diags` are the warnings pandoc's reader gave while converting them. With a
+    cache, the result is remembered for an unchanged book (`memo`).
     """
+    key = memo.checks_key(book.root, list(pandoc_diags)) if cache is not None else ""
+    remembered = memo.recall(cache, key) if cache is not None else None
+    if remembered is not None:
+        return remembered
+    diags = _every_rule(book, asts, pandoc_diags)
+    if cache is not None:
+        memo.remember(cache, key, diags)
+    return diags
+
+
+def _every_rule(book: Book, asts: Sequence[dict | None], pandoc_diags: Sequence[Diagnostic]) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     ids = book_ids(book, asts)
     for chapter, ast in zip(book.chapters, asts, strict=True):
@@ -112,6 +126,8 @@ def timelines(book: Book, chapter: Chapter, ast: dict) -> dict[int, tuple[Timeli
     """{id(div): (timeline, alt)} for every `.timeline` div of a chapter, validated by the rule `check` runs."""
     found: dict[int, tuple[Timeline, str]] = {}
     problems: list[Diagnostic] = []
+    if not any(node["t"] == "Div" and "timeline" in node["c"][0][1] for node in iter_nodes(ast["blocks"])):
+        return found  # placing every node of the chapter is the slow part: only for a chapter with a timeline
     for site in sites(ast, chapter.text):
         if site.kind == "div" and "timeline" in site.node["c"][0][1]:
             timeline, diags = timeline_figure(book, chapter, site.node, site.line)

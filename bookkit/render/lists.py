@@ -59,6 +59,8 @@ def anchor_captions(parts) -> None:
 def caption_lists(prepared) -> list[CaptionList]:
     """The lists book.yaml asks for, in its order, each with its entries in reading order."""
     wanted = prepared.book.config.lists
+    if not wanted:
+        return []  # called once a part laid out: a book without lists must not walk every part each time
     found: dict[str, list[Entry]] = {name: [] for name in wanted}
     for part in prepared.parts:
         for node, name in _captioned(part.body_ast):
