@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_check import problems
 
 from bookkit.config import MOVED, OPTIONS, SCHEMA, SECTIONS, Config, Section, load_config, schema_markdown
@@ -188,3 +191,20 @@ def test_check_reports_a_moved_key_and_passes_unless_strict(book_copy):
     assert problems(result.err) == [
         f"book.yaml:{line}:1: warning[Y005]: 'page_list' has moved: write it as 'epub: {{page_list: ...}}'"]
     assert run_cli("check", "--strict", "--book", str(book)).code == 1
+
+
+PIECES = st.sampled_from(["pdf", "epub", "cover", "trim", "mark", "page_list", "cover_mark", "title", ":", ": ", "\n",
+                          "\n  ", "  ", "- ", "{", "}", "[", "]", ",", "&a ", "*a", "<<: *a", "6x9in", "true", "x"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(PIECES, max_size=30).map("".join))
+def test_any_nesting_gets_an_answer_on_a_line_of_the_file(tmp_path, text):
+    """Sections, aliases into them, merge keys, old and new names mixed: never a traceback, every
+    problem on a line of the file, and a config only when no problem is an error."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    (folder / "book.yaml").write_text("title: T\nauthor: A\nlang: en\n" + text, encoding="utf-8")
+    config, diags = load_config(folder)
+    last = text.count("\n") + 5
+    assert all(d.line is None or 1 <= d.line <= last for d in diags), [d.format() for d in diags]
+    assert (config is None) == any(d.is_error for d in diags)
