@@ -187,7 +187,7 @@ def generate(out: Path, chapters: int, words: int, seed: int = 7) -> Path:
         "lang: en-US\n"
         "date: 2026-01-01\n"
         "publisher: Benchmark Press\n"
-        "trim: 6x9in\n", encoding="utf-8")
+        "pdf: {trim: 6x9in}\n", encoding="utf-8")
     return out
 
 

@@ -56,6 +56,8 @@ CODES: dict[str, str] = {
     "Y002": "unknown key in book.yaml",
     "Y003": "bad value in book.yaml",
     "Y004": "required key missing from book.yaml",
+    "Y005": "book.yaml key that has moved into a section, still read under its old name",
+    "Y006": "book.yaml key given both under its old name and in its new section",
     # data files and figures
     "D001": "data file is missing or invalid",
     # templates

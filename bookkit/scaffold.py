@@ -3,7 +3,8 @@
 The sample files (two chapters, a bibliography, a figure, a stylesheet) are package
 data under `bookkit/data/new/`, copied as they are. Only `book.yaml` is written
 here, from `config.SCHEMA`, so the file a new author sees lists every key the
-toolkit knows, with its default, and cannot drift from the schema.
+toolkit knows, in its section, with its default as `--help` shows it, and cannot
+drift from the schema.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .config import CONFIG_FILE, SCHEMA, Isbn
+from .config import CONFIG_FILE, OPTIONS, SCHEMA, Option, Section, shown_default
 from .diagnostics import UsageError
 
 #: Package data that `new` copies; `gitignore` becomes `.gitignore` (a dot file would
@@ -32,14 +33,15 @@ _HEADER = """\
 #
 # title, author and lang are required. Every other key bookkit knows is listed
 # below, commented out: the value shown is what the book gets without it (none
-# where it is blank). Remove the '#' in front of a key to set it.
+# where it is blank). Remove the '# ' in front of a key to set it, and in front
+# of its section ('pdf:', 'epub:', 'cover:') for a key listed under one.
 # `bookkit --help` lists the keys too.
 """
 
 
 def _parse(key: str, value: Any, option: str) -> Any:
     """`value` checked by the same parser book.yaml's `key` goes through."""
-    parse = next(opt.parse for opt in SCHEMA if opt.name == key)
+    parse = next(opt.parse for opt in OPTIONS if opt.path == key)
     texts = value if isinstance(value, list) else [value]
     if any(isinstance(v, str) and any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in v) for v in texts):
         raise UsageError(f"{option}: a control character or line break cannot stand in a title or name")
@@ -64,18 +66,26 @@ def _scalar(value: Any) -> str:
     return text.removesuffix("\n").removesuffix("\n...").strip()
 
 
+def _commented(opt: Option, indent: str) -> str:
+    """A key left at its default: its doc, then the key commented out with the default shown."""
+    doc = "\n".join(f"#{indent} # {line}" if indent else f"# {line}" for line in textwrap.wrap(opt.doc, 86))
+    shown = shown_default(opt)
+    return f"{doc}\n#{indent} {opt.name}:{' ' + shown if shown else ''}\n"
+
+
 def book_yaml(title: str, authors: tuple[str, ...], lang: str) -> str:
-    """The text of a new book.yaml: the given values, then every other key with its default."""
+    """The text of a new book.yaml: the given values, then every other key and section with its default."""
     given = {"title": title, "author": authors[0] if len(authors) == 1 else list(authors), "lang": lang}
     parts = [_HEADER]
-    for opt in SCHEMA:
-        doc = "\n".join("# " + line for line in textwrap.wrap(opt.doc, 86))
-        if opt.name in given:
-            parts.append(f"{doc}\n{opt.name}: {_scalar(given[opt.name])}\n")
-        elif opt.default in ("", None) or opt.default == Isbn():
-            parts.append(f"{doc}\n# {opt.name}:\n")
+    for entry in SCHEMA:
+        if isinstance(entry, Section):
+            doc = "\n".join("# " + line for line in textwrap.wrap(entry.doc, 86))
+            parts.append(f"{doc}\n# {entry.name}:\n" + "".join(_commented(opt, "  ") for opt in entry.options))
+        elif entry.name in given:
+            doc = "\n".join("# " + line for line in textwrap.wrap(entry.doc, 86))
+            parts.append(f"{doc}\n{entry.name}: {_scalar(given[entry.name])}\n")
         else:
-            parts.append(f"{doc}\n# {opt.name}: {_scalar(opt.default)}\n")
+            parts.append(_commented(entry, ""))
     return "\n".join(parts)
 
 

@@ -136,7 +136,7 @@ def test_the_epub_leaves_out_what_book_css_loads_and_says_where(book_copy):
 
     book = book_copy("book-styles")
     with open(book / "book.yaml", "a", encoding="utf-8") as fh:
-        fh.write("page_list: false\n")  # no print layout needed here
+        fh.write("epub: {page_list: false}\n")  # no print layout needed here
     (book / "styles" / "extra.css").write_text("h2 { font-variant: small-caps; }\n", encoding="utf-8")
     (book / "styles" / "epub.css").write_text(  # replaces the packaged one, and is carried the same way
         "body { margin: 0 4%; }\nh2 { background: url(../images/rule.png); color: #444; }\n", encoding="utf-8")

@@ -99,7 +99,7 @@ def test_epub_references_link_to_the_elements_ids(thesis):
 def test_words_come_from_book_yaml(tmp_path):
     book = copy_book("thesis", tmp_path)
     with open(book / "book.yaml", "a", encoding="utf-8") as f:
-        f.write("page_list: false\ncrossref:\n  figure: Fig.\n  figures: Figs.\n  and: \"&\"\n")
+        f.write("epub: {page_list: false}\ncrossref:\n  figure: Fig.\n  figures: Figs.\n  and: \"&\"\n")
     result = run_cli("epub", "--book", str(book))
     assert result.code == 0, result.err
     with zipfile.ZipFile(book / EPUB) as z:
@@ -168,7 +168,7 @@ def test_epub_passes_epubcheck(thesis):
 def test_draft_builds_past_an_unknown_label_and_prints_question_marks(tmp_path):
     book = copy_book("thesis", tmp_path)
     with open(book / "book.yaml", "a", encoding="utf-8") as f:
-        f.write("page_list: false\n")
+        f.write("epub: {page_list: false}\n")
     intro = book / "chapters" / "01-introduction.md"
     intro.write_text(intro.read_text(encoding="utf-8") + "\nSee @fig:nowhere.\n", encoding="utf-8")
     assert run_cli("epub", "--book", str(book)).code == 1

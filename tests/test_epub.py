@@ -80,7 +80,7 @@ def test_page_list_can_be_turned_off(book_copy):
     assert 'epub:type="page-list"' in "".join(_read(epub, "nav.xhtml").values())
     assert "pagebreak" in "".join(_read(epub, ".xhtml").values())
     with open(book / "book.yaml", "a", encoding="utf-8") as fh:
-        fh.write("page_list: false\n")
+        fh.write("epub: {page_list: false}\n")
     result = run_cli("epub", "--book", str(book))
     assert result.code == 0, result.err
     assert "page-list" not in result.err + result.out

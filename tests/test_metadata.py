@@ -68,7 +68,7 @@ def test_with_alt_text_on_every_image_the_claim_is_made(book_copy):
     soup.write_text(soup.read_text(encoding="utf-8").replace("![](", "![A blue bowl of yellow soup]("),
                     encoding="utf-8")
     with open(book / "book.yaml", "a", encoding="utf-8") as fh:
-        fh.write("page_list: false\n")
+        fh.write("epub: {page_list: false}\n")
     result = run_cli("epub", "--book", str(book))
     assert result.code == 0 and "warning[" not in result.err, result.err
     opf = _opf(book / "dist" / EPUB)
