@@ -16,7 +16,7 @@ from typing import Any, Callable
 import yaml
 
 from . import yaml_errors
-from .diagnostics import Diagnostic, did_you_mean, error, warning
+from .diagnostics import CODES, ERROR, UNUSED_IGNORE, Diagnostic, Ignore, Lint, diagnostic, did_you_mean
 
 CONFIG_FILE = "book.yaml"
 
@@ -211,6 +211,88 @@ def _crossref(value: Any) -> dict[str, str]:
     return words
 
 
+# ---- lint: the book's own severities of warning codes ----------------------------------------
+
+_LINT_KEYS = ("ignore", "error")
+
+
+def _lint(value: Any) -> Lint:
+    """`lint: {ignore: [C002, "L002: chapters/intro.md"], error: [S002]}`: warning codes this book
+    silences (everywhere, or in one file or folder of the book) and warning codes it makes errors.
+
+    Only warnings: an error code means the outputs would be wrong, so it is fixed where it is
+    reported, never silenced; and an unused ignore (Y005) is fixed by removing the entry.
+    """
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping such as {ignore: [C002], error: [L002]}")
+    for key in value:
+        if key not in _LINT_KEYS:
+            raise ValueError(f"unknown key '{key}'{did_you_mean(str(key), _LINT_KEYS)}; allowed: ignore, error")
+    ignore = tuple(_ignore_entry(item) for item in _lint_list(value.get("ignore"), "ignore"))
+    escalate = frozenset(_warning_code(item, "error") for item in _lint_list(value.get("error"), "error"))
+    both = sorted({entry.code for entry in ignore if not entry.path} & escalate)
+    if both:
+        raise ValueError(f"{both[0]} is both in lint.ignore and in lint.error; keep one")
+    return Lint(ignore, escalate)
+
+
+def _lint_list(value: Any, key: str) -> list:
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ValueError(f"lint.{key}: expected a list of codes such as [L002, C002]")
+    return items
+
+
+def _ignore_entry(item: Any) -> Ignore:
+    """`C002`, `"L002: chapters/intro.md"` or the mapping YAML reads from `- L002: chapters/intro.md`."""
+    if isinstance(item, dict) and len(item) == 1:
+        code, path = next(iter(item.items()))
+    elif isinstance(item, str):
+        code, _, path = item.partition(":")
+    else:
+        raise ValueError(f"lint.ignore: expected a code or 'CODE: path', not {item!r}")
+    if not isinstance(path, str):
+        raise ValueError(f"lint.ignore: {code}: expected one file or folder of the book, not {path!r}")
+    return Ignore(_warning_code(code, "ignore"), _book_path(path.strip()))
+
+
+def _warning_code(value: Any, key: str) -> str:
+    code = _text(value).upper()
+    if code not in CODES:
+        raise ValueError(f"lint.{key}: unknown code '{value}'{did_you_mean(code, CODES)}")
+    what = CODES[code].description.split(" (")[0]
+    if CODES[code].severity == ERROR:
+        if key == "error":
+            raise ValueError(f"lint.error: {code} ({what}) is an error already")
+        raise ValueError(f"lint.ignore: {code} ({what}) is an error, and an error cannot be ignored: the outputs "
+                         "would be wrong; fix it where it is reported")
+    if code == UNUSED_IGNORE and key == "ignore":
+        raise ValueError(f"lint.ignore: {code} cannot be ignored; remove the unused entries it reports")
+    return code
+
+
+def _book_path(text: str) -> str:
+    """A file or folder inside the book, relative to the book folder ('' for the whole book)."""
+    parts = [p for p in text.replace("\\", "/").split("/") if p not in ("", ".")]
+    if text.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", text):
+        raise ValueError(f"lint.ignore: '{text}' must be a file or folder inside the book, relative to the book folder")
+    return "/".join(parts)
+
+
+def _lint_lines(node: yaml.MappingNode) -> dict[str, int]:
+    """book.yaml lines of the `lint:` entries ("lint.ignore.0" → line), where Y005 reports an unused one."""
+    lines = {}
+    for key_node, value_node in node.value:
+        if key_node.value == "lint" and isinstance(value_node, yaml.MappingNode):
+            for sub_node, list_node in value_node.value:
+                if isinstance(list_node, yaml.SequenceNode):
+                    for number, item in enumerate(list_node.value):
+                        lines[f"lint.{sub_node.value}.{number}"] = item.start_mark.line + 1
+    return lines
+
+
 SCHEMA: tuple[Option, ...] = (
     Option("title", "Title of the book, used on the title page, in metadata and for output file names.", _nonempty_text, required=True, example="Lei Jun"),
     Option("subtitle", "Subtitle, set under the title.", _text, ""),
@@ -237,6 +319,9 @@ SCHEMA: tuple[Option, ...] = (
            + "; e.g. {figure: Fig., figures: Figs.}. Defaults are the English words.", _crossref, CROSSREF_WORDS),
     Option("lists", "Lists of captions after the contents: figures, tables (e.g. [figures, tables]); each entry gives "
                     "the caption's number, its text and its page, linked.", _lists, ()),
+    Option("lint", "This book's own severities of warning codes: `ignore` silences them (a code, or `CODE: path` for "
+                   "one file or folder), `error` makes them errors; e.g. {ignore: [C002], error: [L002]}. An ignore "
+                   "nothing matches is reported (Y005). Codes: `bookkit check --list-codes`.", _lint, Lint()),
 )
 
 KNOWN_KEYS = {opt.name for opt in SCHEMA}
@@ -267,6 +352,7 @@ class Config:
     page_list: bool = True
     crossref: dict[str, str] = field(default_factory=lambda: dict(CROSSREF_WORDS))
     lists: tuple[str, ...] = ()
+    lint: Lint = field(default_factory=Lint)
     #: line of each key in book.yaml, for later diagnostics about its value
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -289,22 +375,23 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
     path = book_dir / CONFIG_FILE
     diags: list[Diagnostic] = []
     if not path.is_file():
-        return None, [error(CONFIG_FILE, None, "Y004", "book.yaml not found; it needs at least title, author and lang")]
+        return None, [diagnostic(CONFIG_FILE, None, "Y004",
+                                 "book.yaml not found; it needs at least title, author and lang")]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return None, [error(CONFIG_FILE, line, "Y001", "book.yaml is not valid UTF-8")]
+        return None, [diagnostic(CONFIG_FILE, line, "Y001", "book.yaml is not valid UTF-8")]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         line, column, message = yaml_errors.locate(text, exc)
-        return None, [error(CONFIG_FILE, line, "Y001", message, column)]
+        return None, [diagnostic(CONFIG_FILE, line, "Y001", message, column)]
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):
-        return None, [error(CONFIG_FILE, 1, "Y001", "book.yaml must be a mapping of keys to values "
+        return None, [diagnostic(CONFIG_FILE, 1, "Y001", "book.yaml must be a mapping of keys to values "
                                                    "('key: value' lines), not a list or a single value")]
 
     lines: dict[str, int] = {}
@@ -312,28 +399,30 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
         for key_node, value_node in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + 1
             if key in lines:  # PyYAML keeps the last value silently; YAML forbids a key twice
-                diags.append(error(CONFIG_FILE, line, "Y001", f"key '{key}' appears twice (first on line "
+                diags.append(diagnostic(CONFIG_FILE, line, "Y001", f"key '{key}' appears twice (first on line "
                                                               f"{lines[key]}); keep one of them"))
             lines[key] = line
             if isinstance(value_node, yaml.SequenceNode):
                 for number, item in enumerate(value_node.value):
                     lines[f"{key}.{number}"] = item.start_mark.line + 1
+        lines.update(_lint_lines(node))
 
     values: dict[str, Any] = {}
     for key in data:
         if str(key) not in KNOWN_KEYS:
-            make = error if strict else warning
             hint = did_you_mean(str(key), KNOWN_KEYS)
-            diags.append(make(CONFIG_FILE, lines.get(str(key)), "Y002", f"unknown key '{key}'{hint}"))
+            unknown = diagnostic(CONFIG_FILE, lines.get(str(key)), "Y002", f"unknown key '{key}'{hint}")
+            diags.append(unknown.as_error() if strict else unknown)
     for opt in SCHEMA:
         if opt.name not in data or data[opt.name] is None:
             if opt.required:
-                diags.append(error(CONFIG_FILE, None, "Y004", f"required key '{opt.name}' is missing (e.g. {opt.name}: {opt.example})"))
+                diags.append(diagnostic(CONFIG_FILE, None, "Y004",
+                                        f"required key '{opt.name}' is missing (e.g. {opt.name}: {opt.example})"))
             continue
         try:
             values[opt.name] = opt.parse(data[opt.name])
         except ValueError as exc:
-            diags.append(error(CONFIG_FILE, lines.get(opt.name), "Y003", f"bad value for '{opt.name}': {exc}"))
+            diags.append(diagnostic(CONFIG_FILE, lines.get(opt.name), "Y003", f"bad value for '{opt.name}': {exc}"))
     diags += _vet_paths(book_dir, values, lines)
     if any(d.is_error for d in diags):
         return None, diags
@@ -355,12 +444,12 @@ def _vet_paths(book_dir: Path, values: dict[str, Any], lines: dict[str, int]) ->
     for number, listed in enumerate(values.get("chapters", ())):
         refused = vet_path(book_dir, listed, "", "chapter", "S003")
         if refused and refused[0] != "S003":  # a missing chapter is S003, reported with the chapters
-            diags.append(error(CONFIG_FILE, lines.get(f"chapters.{number}", lines.get("chapters")), *refused))
+            diags.append(diagnostic(CONFIG_FILE, lines.get(f"chapters.{number}", lines.get("chapters")), *refused))
     bib = values.get("bibliography", "bibliography.bib")
     refused = vet_path(book_dir, bib, "", "bibliography", "B004")
     if refused and refused[0] != "B004":
         given = "bibliography" in values
-        diags.append(error(CONFIG_FILE if given else bib, lines.get("bibliography") if given else None, *refused))
+        diags.append(diagnostic(CONFIG_FILE if given else bib, lines.get("bibliography") if given else None, *refused))
     elif "bibliography" in values:
         values["bibliography"] = book_relative(bib, "")
     csl = values.get("csl", "")
@@ -368,7 +457,7 @@ def _vet_paths(book_dir: Path, values: dict[str, Any], lines: dict[str, int]) ->
         refused = vet_csl(book_dir, csl)
         if refused:
             code, message = refused
-            diags.append(error(CONFIG_FILE, lines.get("csl"), code,
+            diags.append(diagnostic(CONFIG_FILE, lines.get("csl"), code,
                                f"bad value for 'csl': {message}" if code == "Y003" else message))
         else:
             values["csl"] = book_relative(csl, "")
