@@ -65,8 +65,8 @@ CODES: dict[str, Code] = _codes(
                         "file a book reads"),
     Code("L005", ERROR, "a URL (`http:`, `data:`, …) where a book names a file: remote resources are refused"),
     Code("L006", ERROR, "a file that is no PNG, JPEG, GIF, WebP or SVG image (nor a PDF figure, see P002)"),
-    Code("L007", WARNING, "a file a book's stylesheet names (a font, an image), left out of the EPUB's copy of it",
-         BUILD),
+    Code("L007", WARNING, "a file a book's stylesheet (`styles/book.css`, `styles/epub.css`) names (a font, an "
+                          "image), left out of the EPUB's copy of it", BUILD),
     Code("L008", ERROR, "a stylesheet in `styles/` that is not UTF-8 text, at the first bad byte"),
     Code("L009", WARNING, "a file a stylesheet's `url()` names (or the layout asks for) not found: skipped, as a "
                           "browser does", BOTH),
@@ -74,7 +74,8 @@ CODES: dict[str, Code] = _codes(
                           "refused, not loaded (the backstop behind L004 and L005)", BUILD),
     # the back-of-book index (issue 16)
     Code("I001", ERROR, "an index `see=` / `seealso=` naming a term no mark indexes (with a did-you-mean)"),
-    Code("I002", WARNING, "two index terms that differ only in case, accents or a plural, at the mark"),
+    Code("I002", WARNING, "two index terms that differ only in case, accents or a plural (`Xiaomi` and `xiaomi`, "
+                          "`smartphone` and `smartphones`), at the mark"),
     # structure
     Code("S001", ERROR, "chapter has no level-1 title (`# Title`, or a setext title over a line of `=`)"),
     Code("S002", WARNING, "heading level skips"),
@@ -82,15 +83,16 @@ CODES: dict[str, Code] = _codes(
     Code("S004", ERROR, "chapter is empty"),
     Code("S005", ERROR, "no chapter files found"),
     Code("S006", ERROR, "chapter file is not valid UTF-8 text"),
-    Code("S007", WARNING, "unsafe raw HTML removed (`<script>`, event handlers, `<iframe>`, `javascript:` links, …)"),
+    Code("S007", WARNING, "unsafe raw HTML removed (`<script>`, event handlers, `<iframe>`, `javascript:` links, "
+                          "`<img>` …)"),
     Code("S008", ERROR, "chapter too large, or lists and block quotes nested too deeply"),
     # raw HTML and characters the outputs cannot carry
     Code("H001", WARNING, "raw HTML that is not well-formed, repaired (an end tag that closes nothing dropped, an "
                           "element moved where it can stand, an attribute name XHTML cannot carry dropped)"),
     Code("H002", WARNING, "a control character (U+0000–U+001F but tab and newline) removed: no output can carry it"),
     # configuration
-    Code("Y001", ERROR, "book.yaml is not valid YAML (at the mistake, with a fix in plain words), or a key is "
-                        "given twice"),
+    Code("Y001", ERROR, "book.yaml is not valid YAML (at the mistake, an unclosed quote where it opens, with a fix "
+                        "in plain words), or a key is given twice"),
     Code("Y002", WARNING, "unknown key in book.yaml (an error with --strict)"),
     Code("Y003", ERROR, "bad value in book.yaml (lists the choices)"),
     Code("Y004", ERROR, "required key missing from book.yaml"),
@@ -99,30 +101,34 @@ CODES: dict[str, Code] = _codes(
     Code("D001", ERROR, "timeline block without `src`, or its data file missing or invalid"),
     Code("D002", ERROR, "timeline block without alt text (`alt=\"…\"`): its figure needs one"),
     # templates
-    Code("T001", ERROR, "a template tried to reach Python internals"),
+    Code("T001", ERROR, "a template tried to reach Python internals (an attribute or key the sandbox refuses)"),
     Code("T002", ERROR, "a template in `templates/` does not parse (at its line)"),
     Code("T003", ERROR, "a template failed while rendering (`config.<key>` book.yaml has no key for, an include "
                         "of a template that does not exist)"),
     # rendering
     Code("R001", WARNING, "a footnote laid out on a later page than its call", BUILD),
-    Code("R002", ERROR, "a character that no packaged font has a glyph for (at its first place in the text)"),
+    Code("R002", ERROR, "a character no packaged font has a glyph for (found in the fonts' character maps, at its "
+                        "first place in the text)"),
     Code("R003", WARNING, "a pandoc warning, at the line it names", BOTH),
-    Code("R004", WARNING, "what WeasyPrint says about the book's own stylesheets (an unknown property, a bad "
-                          "value), at its line and column", BOTH),
+    Code("R004", WARNING, "what WeasyPrint says about the book's own `styles/book.css` or `styles/print.css` (an "
+                          "unknown property, a bad value), at its line and column", BOTH),
     Code("R005", WARNING, "a change bookkit makes to WeasyPrint's layout is off: the installed WeasyPrint's "
                           "function is not the one the change was written for", BUILD),
     Code("R006", ERROR, "a font bookkit did not ship reached the PDF (the machine's), with the characters and page",
          BUILD),
     Code("R007", ERROR, "pandoc failed: it stopped with an error, or ran for more than 10 minutes", BOTH),
     # math (issue 15)
-    Code("M001", WARNING, "a formula the math converter cannot typeset, at the formula (shown as its TeX)"),
+    Code("M001", WARNING, "a formula the math converter (latex2mathml) cannot typeset, at the formula (shown as its "
+                          "TeX)"),
     # front and back matter (issue 16)
-    Code("P001", ERROR, "a front-matter role after the first numbered chapter, or a back-matter role before it"),
+    Code("P001", ERROR, "a front-matter role (dedication, epigraph, foreword, preface) after the first numbered "
+                        "chapter, or a back-matter role (afterword, glossary, about the author, colophon) before it"),
     Code("P002", ERROR, "a PDF figure that cannot be drawn: not readable as a PDF, encrypted, or not one page"),
     # numbered cross-references (issue 15)
-    Code("X001", ERROR, "unknown cross-reference label such as `@fig:x` (with a did-you-mean)"),
-    Code("X002", ERROR, "a cross-reference label that is also a bibliography key"),
-    Code("X003", ERROR, "a cross-reference label defined twice"),
+    Code("X001", ERROR, "unknown cross-reference label such as `@fig:x`, at the reference (with a did-you-mean from "
+                        "the labels the book defines; never reported as an unknown citation key)"),
+    Code("X002", ERROR, "a cross-reference label that is also a bibliography key (naming both)"),
+    Code("X003", ERROR, "a cross-reference label defined twice (at the second, naming the first)"),
 )
 
 #: The code that reports an unused `lint: ignore:` entry; it cannot itself be ignored.
