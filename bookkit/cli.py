@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Cache
 from .config import CONFIG_FILE, schema_markdown
-from .diagnostics import BookError, Diagnostic, UsageError
+from .diagnostics import BookError, Diagnostic, UsageError, codes_listing, sorted_diagnostics
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -102,6 +102,8 @@ def build_parser(default_book: Path | None = None) -> argparse.ArgumentParser:
                         description="Check the book: config, chapters, citations, notes, links; "
                                     "print every problem as file:line: severity[CODE]: message.")
     _common(p)
+    p.add_argument("--list-codes", action="store_true",
+                   help="print every diagnostic code with its severity, the runs that find it and its meaning")
 
     p = subs.add_parser("watch", help="serve a live HTML preview that follows your edits",
                         description="Serve the book as one HTML page on http://127.0.0.1:PORT/ (loopback only), "
@@ -182,7 +184,7 @@ class Console:
 
     def problems(self, diags: list[Diagnostic]) -> None:
         self._end_bar()
-        for d in sorted(set(diags), key=lambda d: (d.path, d.line or 0, d.column or 0, d.code)):
+        for d in sorted_diagnostics(diags):
             print(d.format(), file=sys.stderr)
 
 
@@ -207,6 +209,9 @@ def main(argv: list[str] | None = None, default_book: Path | None = None) -> int
     try:
         if args.command == "new":
             return cmd_new(args)
+        if getattr(args, "list_codes", False):  # the table needs no book
+            print(codes_listing())
+            return EXIT_OK
         book_root = resolve_book(args)
         console = Console(args.quiet, args.verbose)
         return COMMANDS[args.command](args, book_root, console)

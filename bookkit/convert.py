@@ -21,7 +21,7 @@ from . import __version__
 from .bibliography import csl_path
 from .book import Book, Chapter
 from .cache import Cache, digest
-from .diagnostics import BookError, Diagnostic, error, warning
+from .diagnostics import BookError, Diagnostic, diagnostic
 from .sanitize import sanitize, without_repaired_div_warnings
 from .transforms import cited_keys
 
@@ -78,12 +78,13 @@ def run_pandoc(args: list[str], data: bytes, source: str, cwd: Path | None = Non
     try:
         proc = subprocess.run([pandoc_binary(), *args], input=data, capture_output=True, cwd=cwd, timeout=600)
     except subprocess.TimeoutExpired:
-        raise BookError([error(source, None, "R003", "pandoc took longer than 10 minutes")]) from None
+        raise BookError([diagnostic(source, None, "R007", "pandoc took longer than 10 minutes")]) from None
     messages = [line.strip() for line in proc.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     if proc.returncode != 0:
         text = "; ".join(messages[:3]) or f"pandoc failed with status {proc.returncode}"
-        raise BookError([error(source, None, "R003", text)])
-    diags = [warning(source, None, "R003", m.removeprefix("[WARNING] ")) for m in messages if m.startswith("[WARNING]")]
+        raise BookError([diagnostic(source, None, "R007", text)])
+    diags = [diagnostic(source, None, "R003", m.removeprefix("[WARNING] "))
+             for m in messages if m.startswith("[WARNING]")]
     return proc.stdout, diags
 
 
@@ -98,14 +99,14 @@ def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[
     csl = csl_path(book.config.csl, book.root)
     cjk = Path(filter_path("cjk.lua"))
     xref = Path(filter_path("crossref.lua"))
-    key = digest("ast", __version__, pandoc_version(), chapter.text, book.bibliography.text,
+    key = digest("ast-2", __version__, pandoc_version(), chapter.text, book.bibliography.text,
                  csl.read_text(encoding="utf-8"), cjk.read_text(encoding="utf-8"),
                  xref.read_text(encoding="utf-8"), book.config.lang)
     cached = cache.get("ast", key)
     if cached is not None:
         stored = json.loads(cached)
-        return stored["ast"], ([Diagnostic(*d) for d in stored["diags"]]
-                               + book.bibliography.needed(cited_keys(stored["ast"])))
+        diags = [Diagnostic.from_json(d) for d in stored["diags"]]
+        return stored["ast"], diags + book.bibliography.needed(cited_keys(stored["ast"]))
     # Filters and --citeproc run in command-line order: cross-references (`@fig:x`, which
     # pandoc reads as citations) are taken out before citeproc would look them up.
     args = [
@@ -117,7 +118,7 @@ def chapter_ast(book: Book, chapter: Chapter, cache: Cache) -> tuple[dict, list[
     out, diags = run_pandoc(args, chapter.text.encode("utf-8"), chapter.path)
     ast = _bounded_ast(out, chapter.path)
     diags = without_repaired_div_warnings(diags, ast, chapter.text)
-    cache.put("ast", key, json.dumps({"ast": ast, "diags": [list(d.__dict__.values()) for d in diags]}).encode())
+    cache.put("ast", key, json.dumps({"ast": ast, "diags": [d.to_json() for d in diags]}).encode())
     return ast, diags + book.bibliography.needed(cited_keys(ast))
 
 
@@ -128,7 +129,7 @@ MAX_AST_DEPTH = 120
 
 
 def _bounded_ast(out: bytes, source: str) -> dict:
-    too_deep = BookError([error(source, None, "S008", "lists or block quotes are nested more than "
+    too_deep = BookError([diagnostic(source, None, "S008", "lists or block quotes are nested more than "
                                                       f"{MAX_AST_DEPTH // 3} levels deep")])
     try:
         ast = json.loads(out)

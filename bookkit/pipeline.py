@@ -16,7 +16,7 @@ from .check import run_checks, timelines
 from .code import number_captions
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
 from .crossref import resolve as resolve_crossrefs
-from .diagnostics import Diagnostic, Report
+from .diagnostics import Report
 from .index import mark_index
 from .mathtex import typeset_math
 from .matter import name_untitled
@@ -63,14 +63,14 @@ class Prepared:
 
 def prepare(book: Book, cache: Cache, draft: bool = False, html: bool = True, jobs: int = 2) -> Prepared:
     """Convert every chapter and run the checks `check` runs; raise BookError on any error."""
-    report = Report()
+    report = Report(lint=book.config.lint)
     report.extend(book.warnings)
     chapters, asts, pandoc_diags = convert_all(book, cache, jobs=jobs)
     problems = run_checks(book, asts, pandoc_diags, cache)
     if draft:
-        problems = [d if d.code not in ("C001", "X001") else Diagnostic(d.path, d.line, d.column, "warning", d.code,
-                                                                         d.message) for d in problems]
+        problems = [d.as_warning() if d.code in ("C001", "X001") else d for d in problems]
     report.extend(problems)
+    report.add_unused_ignores(book.config.lines)
     report.raise_if_errors()
 
     env = environment(book.root)

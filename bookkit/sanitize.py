@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from .book import Chapter
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, diagnostic
 from .locate import Source
 from .rawhtml import (
     MAX_DEPTH,
@@ -102,7 +102,7 @@ class _Cleaner:
         self.lines = _locate_raw(chapter.text, ast)
 
     def warn(self, line: int | None, code: str, message: str) -> None:
-        diag = warning(self.chapter.path, line, code, message)
+        diag = diagnostic(self.chapter.path, line, code, message)
         if diag not in self.said:
             self.said.add(diag)
             self.diags.append(diag)
@@ -233,7 +233,7 @@ class _Cleaner:
         line = self.lines.get(id(node))
         found = scan(text, open_tags)
         if found.too_deep is not None:
-            self.diags.append(error(self.chapter.path, line + found.too_deep - 1 if line else None, "S008",
+            self.diags.append(diagnostic(self.chapter.path, line + found.too_deep - 1 if line else None, "S008",
                                     f"raw HTML is nested more than {MAX_DEPTH} elements deep"))
             return False
         if found.removed:

@@ -28,7 +28,7 @@ from types import TracebackType
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from .diagnostics import BookError, Diagnostic, error, warning
+from .diagnostics import BookError, Diagnostic, diagnostic
 from .resources import (
     book_relative,
     is_inside,
@@ -116,7 +116,7 @@ class _Environment(ImmutableSandboxedEnvironment):
         try:
             return super().get_template(name, parent, globals)
         except _Refused as exc:
-            raise BookError([error(exc.rel, None, exc.code, str(exc))]) from None
+            raise BookError([diagnostic(exc.rel, None, exc.code, str(exc))]) from None
         except jinja2.TemplateSyntaxError as exc:
             found = _book_failure(self, exc, exc.__traceback__)
             if found is None:
@@ -151,14 +151,15 @@ def _book_failure(env: _Environment, exc: BaseException, tb: TracebackType | Non
     rel = Path(where[0]).relative_to(env.book_root).as_posix()
     line = where[1]
     if isinstance(exc, SecurityError):
-        return error(rel, line, "T001", f"template tried to reach Python internals, which templates may not: {exc}")
+        return diagnostic(rel, line, "T001",
+                          f"template tried to reach Python internals, which templates may not: {exc}")
     if isinstance(exc, _Refused):
-        return error(rel, line, exc.code, str(exc))
+        return diagnostic(rel, line, exc.code, str(exc))
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return error(rel, line, "T002", f"template syntax error: {exc.message}")
+        return diagnostic(rel, line, "T002", f"template syntax error: {exc.message}")
     if isinstance(exc, jinja2.TemplateNotFound):
-        return error(rel, line, "T003", f"template '{exc.name}' not found in templates/ or the packaged ones")
-    return error(rel, line, "T003", f"template failed: {exc}")
+        return diagnostic(rel, line, "T003", f"template '{exc.name}' not found in templates/ or the packaged ones")
+    return diagnostic(rel, line, "T003", f"template failed: {exc}")
 
 
 def vet_book_files(book_root: Path) -> list[Diagnostic]:
@@ -175,7 +176,7 @@ def vet_book_files(book_root: Path) -> list[Diagnostic]:
         if base.is_symlink() or base.exists() and not base.is_dir():
             refused = vet_path(root, folder, "", what + " folder", "missing")
             if refused and refused[0] != "missing":
-                diags.append(error(folder, None, *refused))
+                diags.append(diagnostic(folder, None, *refused))
             continue
         if not base.is_dir():
             continue
@@ -185,7 +186,7 @@ def vet_book_files(book_root: Path) -> list[Diagnostic]:
                 continue
             refused = vet_path(root, rel, "", what, "missing")
             if refused and refused[0] != "missing":
-                diags.append(error(rel, None, *refused))
+                diags.append(diagnostic(rel, None, *refused))
             elif refused is None and folder == STYLE_DIR and path.suffix.lower() == ".css":
                 raw = path.read_bytes()
                 try:
@@ -193,13 +194,12 @@ def vet_book_files(book_root: Path) -> list[Diagnostic]:
                 except UnicodeDecodeError as exc:  # the renderers read stylesheets as UTF-8 text
                     line = raw[:exc.start].count(b"\n") + 1
                     column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-                    diags.append(error(rel, line, "L008",
-                                       f"stylesheet is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
-                                       column))
+                    diags.append(diagnostic(rel, line, "L008", f"stylesheet is not UTF-8 text (byte "
+                                                               f"0x{raw[exc.start]:02x}); save it as UTF-8", column))
                     continue
                 for line, column, code, message in vet_stylesheet(root, text, path.parent.relative_to(root).as_posix()):
-                    report = warning if code == "L001" else error  # a missing file is skipped, as a browser does
-                    diags.append(report(rel, line, code, message, column))
+                    missing = "L009" if code == "L001" else code  # a missing file is skipped, as a browser does
+                    diags.append(diagnostic(rel, line, missing, message, column))
             elif refused is None and folder == TEMPLATE_DIR and path.suffix.lower() in TEMPLATE_SUFFIXES:
                 env = env or environment(root)
                 try:
@@ -235,11 +235,11 @@ def template_rules(env: jinja2.Environment, rel: str, filename: str | None) -> l
     for node in lookups:
         name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
         if isinstance(name, str) and (name.startswith("_") or name in unsafe):
-            found.append(error(rel, node.lineno, "T001", f"template tried to reach Python internals, which "
+            found.append(diagnostic(rel, node.lineno, "T001", f"template tried to reach Python internals, which "
                                                          f"templates may not: '{name}'"))
         elif (isinstance(name, str) and isinstance(node.node, nodes.Name) and node.node.name == "config"
               and name not in config_names):
-            found.append(error(rel, node.lineno, "T003", f"template failed: 'config' has no key '{name}'"
+            found.append(diagnostic(rel, node.lineno, "T003", f"template failed: 'config' has no key '{name}'"
                                                          f"{did_you_mean(name, config_names)}"))
     loads: Iterator[nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends] = tree.find_all(
         (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends))
@@ -250,10 +250,10 @@ def template_rules(env: jinja2.Environment, rel: str, filename: str | None) -> l
         try:
             env.get_template(name)
         except BookError as exc:
-            found += [error(rel, load.lineno, d.code, d.message, None) for d in exc.diagnostics]
+            found += [dataclasses.replace(d, path=rel, line=load.lineno, column=None) for d in exc.diagnostics]
         except jinja2.TemplateNotFound:
-            found.append(error(rel, load.lineno, "T003",
-                               f"template '{name}' not found in templates/ or the packaged ones"))
+            found.append(diagnostic(rel, load.lineno, "T003",
+                                    f"template '{name}' not found in templates/ or the packaged ones"))
     return found
 
 
@@ -261,7 +261,7 @@ def vet_written_dirs(book_root: Path) -> list[Diagnostic]:
     """`.cache/` and `dist/` must not be links out of the book: the build writes there
     (and WeasyPrint may read figures back from the cache)."""
     root = book_root.resolve()
-    return [error(folder, None, "L004", f"'{folder}' is a link to a folder outside the book folder; "
+    return [diagnostic(folder, None, "L004", f"'{folder}' is a link to a folder outside the book folder; "
                                         "the build writes only inside the book: remove the link")
             for folder in WRITTEN_DIRS if (root / folder).is_symlink() and not is_inside(root / folder, root)]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import BookError, Diagnostic, error
+from .diagnostics import BookError, Diagnostic, diagnostic
 from .resources import book_relative, vet_path
 
 
@@ -47,23 +47,23 @@ def load_timeline(root: Path, src: str, chapter_path: str, line: int | None) -> 
     """
     refused = vet_path(root, src, posixpath.dirname(chapter_path), "timeline data file", "D001")
     if refused:
-        raise BookError([error(chapter_path, line, *refused)])
+        raise BookError([diagnostic(chapter_path, line, *refused)])
     rel = book_relative(src, posixpath.dirname(chapter_path))
     path = root / rel
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise BookError([error(rel, mark.line + 1 if mark else None, "D001",
-                               f"invalid timeline data: {getattr(exc, 'problem', exc)}")]) from None
+        raise BookError([diagnostic(rel, mark.line + 1 if mark else None, "D001",
+                                    f"invalid timeline data: {getattr(exc, 'problem', exc)}")]) from None
     problems: list[Diagnostic] = []
     if not isinstance(data, dict) or not isinstance(data.get("events"), list) or not data["events"]:
-        raise BookError([error(rel, 1, "D001", "timeline data needs an 'events' list")])
+        raise BookError([diagnostic(rel, 1, "D001", "timeline data needs an 'events' list")])
     events = []
     for number, item in enumerate(data["events"], start=1):
         if (not isinstance(item, dict) or not isinstance(item.get("year"), int)
                 or not str(item.get("label", "")).strip()):
-            problems.append(error(rel, None, "D001", f"event {number}: needs an integer 'year' and a 'label'"))
+            problems.append(diagnostic(rel, None, "D001", f"event {number}: needs an integer 'year' and a 'label'"))
             continue
         sources = item.get("source", ())
         sources = (sources,) if isinstance(sources, str) else tuple(sources or ())

@@ -173,7 +173,7 @@ def test_book_css_urls_are_relative_to_styles_in_the_pdf_and_on_the_cover(book_c
                  "h2 { background: url(images/other.png); }\n")  # line 8: images/other.png is not meant
     result = run_cli("pdf", "--book", str(book))
     assert result.code == 0, result.err
-    assert "styles/book.css:8:18: warning[L001]: file 'styles/images/other.png' not found" in result.err
+    assert "styles/book.css:8:18: warning[L009]: file 'styles/images/other.png' not found" in result.err
     assert "styles/book.css:7" not in result.err, result.err
     drawn = _images(book / "dist" / "a-styled-book.pdf")
     assert (40, 8) in drawn and (24, 8) not in drawn, drawn  # rule.png, and not other.png

@@ -36,7 +36,7 @@ EXPECTED = {
         "chapters/01-one.md:9:1: warning[L002]: image '../images/gray.png' has no alt text",
         "chapters/01-one.md:11:1: error[L001]: image file 'images/absent.png' not found",
         "chapters/01-one.md:13: error[D001]: timeline data file 'data/nothere.yaml' not found",
-        "chapters/01-one.md:13: error[L002]: timeline block needs alt text (alt=\"…\")",
+        "chapters/01-one.md:13: error[D002]: timeline block needs alt text (alt=\"…\")",
     ],
     "structure": [
         "book.yaml:8: error[S003]: chapter 'chapters/04-gone.md' listed in book.yaml does not exist",
@@ -69,7 +69,7 @@ EXPECTED = {
 #: Codes `check` reports; the others belong to the renderers (R…) or to inputs check cannot
 #: produce from a readable book (unreadable files, raw HTML, resources refused while rendering).
 CHECK_CODES = {"C001", "C002", "B001", "B002", "B003", "N001", "N002", "N003", "L001", "L002", "L003",
-               "S001", "S002", "S003", "S004", "Y001", "Y002", "Y003", "Y004", "D001"}
+               "S001", "S002", "S003", "S004", "Y001", "Y002", "Y003", "Y004", "D001", "D002"}
 
 PROBLEM = re.compile(r"^\S+: (error|warning)\[\w+\]: ")
 

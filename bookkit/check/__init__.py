@@ -3,18 +3,21 @@
 There is one validation path. `check_book` (the `check` command) and
 `pipeline.prepare` (every build) both call `run_checks` over the same converted
 chapters, so they report the same diagnostics at the same positions. The only
-problems a build can add are those that need a page layout, listed in
-`LAYOUT_ONLY`.
+problems a build can add are those only an output's own step finds (a page layout,
+the EPUB writer), listed in `LAYOUT_ONLY`. Both settle what they found in a `Report`
+under the book's `lint:` settings, so a silenced or escalated code is the same in both.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..book import Book, Chapter
 from ..cache import Cache
-from ..diagnostics import BookError, Diagnostic
+from ..config import load_config
+from ..diagnostics import BUILD, CODES, BookError, Diagnostic, Lint, Report
 from ..locate import Source, sites
 from ..sanitize import sanitize
 from ..timeline import Timeline
@@ -40,12 +43,8 @@ from .xref import xref_rules
 
 __all__ = ["LAYOUT_ONLY", "MATH_WARNING", "check_book", "run_checks", "stylesheet_messages", "timelines"]
 
-#: Codes only a page layout can raise; `check` cannot know them and a build may add them.
-LAYOUT_ONLY: dict[str, str] = {
-    "R001": "a footnote laid out on a later page than its call",
-    "R005": "a change bookkit makes to WeasyPrint's layout does not apply to the installed WeasyPrint",
-    "R006": "a font of the machine, not one bookkit ships, was used by the layout (a stylesheet named it)",
-}
+#: Codes only a build can raise (a page layout, an output's writer); `check` cannot know them.
+LAYOUT_ONLY: frozenset[str] = frozenset(c.code for c in CODES.values() if c.found_by == BUILD)
 
 
 def run_checks(book: Book, asts: Sequence[dict | None], pandoc_diags: Sequence[Diagnostic] = (),
@@ -119,7 +118,7 @@ def _place(d: Diagnostic) -> Diagnostic:
     if not where or d.line is not None:
         return d
     message = (d.message[:where.start()] + d.message[where.end():]).strip()
-    return Diagnostic(d.path, int(where["line"]), int(where["column"]), d.severity, d.code, message)
+    return replace(d, line=int(where["line"]), column=int(where["column"]), message=message)
 
 
 def timelines(book: Book, chapter: Chapter, ast: dict) -> dict[int, tuple[Timeline, str]]:
@@ -134,8 +133,7 @@ def timelines(book: Book, chapter: Chapter, ast: dict) -> dict[int, tuple[Timeli
             problems += diags
             if timeline is not None:
                 found[id(site.node)] = (timeline, dict(site.node["c"][0][2])["alt"].strip())
-    if any(d.is_error for d in problems):
-        raise BookError(problems)
+    Report(problems).raise_if_errors()
     return found
 
 
@@ -149,7 +147,9 @@ def check_book(root, strict: bool = False, cache=None) -> list[Diagnostic]:
     try:
         book = load_book(root, strict=strict, keep_going=True)
     except BookError as exc:
-        return exc.diagnostics
+        stopped = Report(lint=_lint(root, strict))
+        stopped.extend(exc.diagnostics)
+        return stopped.sorted()
     cache = cache or Cache(book.root)
     diags = list(book.warnings)
     pandoc_diags: list[Diagnostic] = []
@@ -167,4 +167,13 @@ def check_book(root, strict: bool = False, cache=None) -> list[Diagnostic]:
         asts = [ast for ast, _ in results]
         pandoc_diags = [d for _, found in results for d in found]
     diags += run_checks(book, asts, pandoc_diags, cache)
-    return sorted(set(diags), key=lambda d: (d.path, d.line or 0, d.column or 0, d.code, d.message))
+    report = Report(lint=book.config.lint)
+    report.extend(diags)
+    report.add_unused_ignores(book.config.lines)
+    return report.sorted()
+
+
+def _lint(root, strict: bool) -> Lint:
+    """The book's `lint:` settings when its book.yaml loads, though the book does not."""
+    config, _ = load_config(root, strict=strict)
+    return config.lint if config is not None else Lint()

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from ..book import Book, Chapter
-from ..diagnostics import Diagnostic, did_you_mean, error, warning
+from ..diagnostics import Diagnostic, diagnostic, did_you_mean
 from ..index import LEVEL_SEPARATOR, Mark, find_marks
 from ..locate import Source
 
@@ -72,7 +72,7 @@ def index_rules(book: Book, asts: Sequence[dict | None]) -> list[Diagnostic]:
         for kind, targets in (("see", mark.see), ("seealso", mark.seealso)):
             for target in targets:
                 if target not in terms:
-                    diags.append(error(chapter.path, line, "I001",
+                    diags.append(diagnostic(chapter.path, line, "I001",
                                        f"index {kind}=\"{target}\" names a term that no mark indexes"
                                        f"{did_you_mean(target, terms)}", column))
     by_fold: dict[tuple, str] = {}
@@ -81,7 +81,7 @@ def index_rules(book: Book, asts: Sequence[dict | None]) -> list[Diagnostic]:
         key = (tuple(parts[:-1]), _folded(parts[-1]))
         first = by_fold.setdefault(key, term)
         if first != term:
-            diags.append(warning(chapter.path, line, "I002",
+            diags.append(diagnostic(chapter.path, line, "I002",
                                  f"index term '{term}' differs from '{first}' only in case, accents or a plural; "
                                  "use one spelling", column))
     return diags

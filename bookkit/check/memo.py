@@ -15,7 +15,6 @@ content, so an unchanged book costs a directory walk. The folders bookkit writes
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import importlib.metadata
 import json
@@ -32,7 +31,7 @@ _SKIPPED_DIRS = {".cache", ".git", "dist"}
 def checks_key(root: Path, pandoc_diags: list[Diagnostic]) -> str:
     """A key that changes whenever anything the rules read may have changed."""
     return digest(_code_fingerprint(), _book_fingerprint(root),
-                  json.dumps([dataclasses.astuple(d) for d in pandoc_diags]))
+                  json.dumps([d.to_json() for d in pandoc_diags]))
 
 
 def recall(cache: Cache, key: str) -> list[Diagnostic] | None:
@@ -40,13 +39,13 @@ def recall(cache: Cache, key: str) -> list[Diagnostic] | None:
     if data is None:
         return None
     try:
-        return [Diagnostic(**fields) for fields in json.loads(data)]
-    except (ValueError, TypeError):  # written by another version of Diagnostic: run the rules again
+        return [Diagnostic.from_json(fields) for fields in json.loads(data)]
+    except (ValueError, TypeError, KeyError):  # written by another version of Diagnostic: run the rules again
         return None
 
 
 def remember(cache: Cache, key: str, diags: list[Diagnostic]) -> None:
-    cache.put(NAMESPACE, key, json.dumps([dataclasses.asdict(d) for d in diags]).encode("utf-8"))
+    cache.put(NAMESPACE, key, json.dumps([d.to_json() for d in diags]).encode("utf-8"))
 
 
 def _book_fingerprint(root: Path) -> str:

@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from ..book import Chapter
-from ..diagnostics import Diagnostic, error, warning
+from ..diagnostics import Diagnostic, diagnostic
 from ..locate import COMMENT, Site, Source
 from ..tasklists import task_boxes
 from ..transforms import iter_nodes
@@ -33,7 +33,7 @@ def math_rules(chapter: Chapter, sites: list[Site]) -> list[Diagnostic]:
         try:
             to_mathml(tex, kind == "DisplayMath")
         except Unconvertible as exc:
-            out.append(warning(chapter.path, site.line, "M001",
+            out.append(diagnostic(chapter.path, site.line, "M001",
                                f"cannot typeset the formula '{_short(tex)}': {exc}; it is shown as its TeX",
                                site.column))
     return out
@@ -93,7 +93,7 @@ def glyph_rules(chapter: Chapter, ast: dict, source: Source) -> list[Diagnostic]
                 break
         line, column = source.position(offset) if offset >= 0 else (None, None)
         name = unicodedata.name(ch, "unnamed character")
-        out.append(error(chapter.path, line, "R002",
+        out.append(diagnostic(chapter.path, line, "R002",
                          f"'{ch}' (U+{ord(ch):04X} {name}) has no glyph in any of the book's fonts", column))
     return out
 
@@ -119,7 +119,7 @@ def stylesheet_rules(root) -> list[Diagnostic]:
             if where is None:  # css_messages keeps only the messages that have a position
                 continue
             shown = "WeasyPrint: " + (message[:where.start()] + message[where.end():]).strip()
-            out.append(warning(rel, int(where["line"]), "R004", shown, int(where["column"])))
+            out.append(diagnostic(rel, int(where["line"]), "R004", shown, int(where["column"])))
     return out
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ..book import Book, Chapter
-from ..diagnostics import BookError, Diagnostic, did_you_mean, error, warning
+from ..diagnostics import BookError, Diagnostic, diagnostic, did_you_mean
 from ..locate import Site, Source
 from ..resources import vet_image
 from ..timeline import Timeline, load_timeline
@@ -29,7 +29,7 @@ def unknown_citations(book: Book, chapter: Chapter, sites: list[Site]) -> list[D
     if book.bibliography.missing:
         return []
     keys = book.bibliography.keys
-    return [error(chapter.path, s.line, "C001", f"unknown citation key '{s.detail}'{did_you_mean(s.detail, keys)}",
+    return [diagnostic(chapter.path, s.line, "C001", f"unknown citation key '{s.detail}'{did_you_mean(s.detail, keys)}",
                   s.column)
             for s in sites if s.kind == "cite" and s.detail not in keys]
 
@@ -38,14 +38,14 @@ def uncited_entries(book: Book, asts: list[dict]) -> list[Diagnostic]:
     """C002: bibliography entries no chapter cites."""
     used = {key for ast in asts for key in cited_keys(ast)}
     bib = book.bibliography
-    return [warning(bib.path, entry.line, "C002", f"entry '{key}' is never cited")
+    return [diagnostic(bib.path, entry.line, "C002", f"entry '{key}' is never cited")
             for key, entry in sorted(bib.entries.items()) if key not in used]
 
 
 def undefined_notes(chapter: Chapter, sites: list[Site], source: Source) -> list[Diagnostic]:
     """N001: a `[^label]` pandoc left as text, because no definition of it exists."""
     defined = {m["label"] for m in source.find_all(_DEFINITION)}
-    return [error(chapter.path, s.line, "N001",
+    return [diagnostic(chapter.path, s.line, "N001",
                   f"note '[^{s.detail}]' is used but never defined{did_you_mean(s.detail, defined)}", s.column)
             for s in sites if s.kind == "literal-note"]
 
@@ -68,7 +68,7 @@ def note_definitions(chapter: Chapter, message: str, source: Source) -> Diagnost
     """
     unused = _UNUSED_NOTE.search(message)
     if unused:
-        return warning(chapter.path, int(unused["line"]), "N002",
+        return diagnostic(chapter.path, int(unused["line"]), "N002",
                        f"note '[^{unused['label']}]' is defined but never used", int(unused["column"]))
     duplicate = _DUPLICATE_NOTE.search(message)
     if not duplicate:
@@ -77,7 +77,7 @@ def note_definitions(chapter: Chapter, message: str, source: Source) -> Diagnost
     earlier = [source.position(m.start())[0] for m in source.find_all(_DEFINITION)
                if m["label"].lower() == label.lower() and source.position(m.start())[0] < line]
     first = f" (first on line {earlier[0]})" if earlier else ""
-    return error(chapter.path, line, "N003", f"note '[^{label}]' defined twice{first}", int(duplicate["column"]))
+    return diagnostic(chapter.path, line, "N003", f"note '[^{label}]' defined twice{first}", int(duplicate["column"]))
 
 
 def image_rules(book: Book, chapter: Chapter, sites: list[Site], source: Source) -> list[Diagnostic]:
@@ -94,11 +94,11 @@ def image_rules(book: Book, chapter: Chapter, sites: list[Site], source: Source)
         (_, _, attrs), alt, (src, _) = site.node["c"]
         shown = src if len(src) < 100 else src[:97] + "..."
         if not _text(alt).strip() and not dict(attrs).get("alt", "").strip():
-            out.append(warning(chapter.path, site.line, "L002", f"image '{shown}' has no alt text", site.column))
+            out.append(diagnostic(chapter.path, site.line, "L002", f"image '{shown}' has no alt text", site.column))
         refused = vet_image(book.root, src, folder)
         if refused:
             line, column = _path_written(source, site, src)
-            out.append(error(chapter.path, line, refused[0], refused[1], column))
+            out.append(diagnostic(chapter.path, line, refused[0], refused[1], column))
     return out
 
 
@@ -144,7 +144,7 @@ def link_rules(chapter: Chapter, sites: list[Site], ids: set[str]) -> list[Diagn
     for site in sites:
         target = site.node["c"][2][0] if site.kind == "link" else ""
         if target.startswith("#") and target[1:] not in ids:
-            out.append(error(chapter.path, site.line, "L003", f"link to '{target}', which no heading or block has"
+            out.append(diagnostic(chapter.path, site.line, "L003", f"link to '{target}', which no heading or block has"
                                                              f"{did_you_mean(target[1:], ids)}", site.column))
     return out
 
@@ -157,7 +157,7 @@ def heading_rules(chapter: Chapter, sites: list[Site]) -> list[Diagnostic]:
             continue
         level = site.node["c"][0]
         if previous is not None and level > previous + 1:
-            out.append(warning(chapter.path, site.line, "S002",
+            out.append(diagnostic(chapter.path, site.line, "S002",
                                f"heading level {level} follows level {previous}; use level {previous + 1}",
                                site.column))
         previous = level
@@ -175,7 +175,7 @@ def title_rule(chapter: Chapter, ast: dict, sites: list[Site]) -> list[Diagnosti
     blocks = [b for b in ast.get("blocks", []) if not (b["t"] == "RawBlock" and b["c"][1].lstrip().startswith("<!--"))]
     if blocks and blocks[0]["t"] == "Header" and blocks[0]["c"][0] == 1:
         return []
-    return [error(chapter.path, chapter.title_line, "S001",
+    return [diagnostic(chapter.path, chapter.title_line, "S001",
                   "chapter does not open with a level-1 title ('# Title'): pandoc does not read this line as one")]
 
 
@@ -185,10 +185,10 @@ def timeline_figure(book: Book, chapter: Chapter, div: dict,
     attrs = dict(div["c"][0][2])
     problems = []
     if not attrs.get("alt", "").strip():
-        problems.append(error(chapter.path, line, "L002", 'timeline block needs alt text (alt="…")'))
+        problems.append(diagnostic(chapter.path, line, "D002", 'timeline block needs alt text (alt="…")'))
     src = attrs.get("src")
     if not src:
-        problems.append(error(chapter.path, line, "D001", 'timeline block needs a src="../data/….yaml" attribute'))
+        problems.append(diagnostic(chapter.path, line, "D001", 'timeline block needs a src="../data/….yaml" attribute'))
         return None, problems
     try:
         timeline = load_timeline(book.root, src, chapter.path, line)

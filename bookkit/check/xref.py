@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from ..book import Book
 from ..code import CAPTION_ATTRIBUTES
 from ..crossref import label_kind, normal, span_labels, xref_spans
-from ..diagnostics import Diagnostic, did_you_mean, error
+from ..diagnostics import Diagnostic, diagnostic, did_you_mean
 from ..locate import Source
 from ..transforms import iter_nodes
 
@@ -70,7 +70,7 @@ def xref_rules(book: Book, asts: Sequence[dict | None]) -> list[Diagnostic]:
             line, column = _definition_place(source, label, seen[label])
             if label in defined:
                 path, first = defined[label]
-                diags.append(error(chapter.path, line, "X003", f"cross-reference label '{label}' defined twice "
+                diags.append(diagnostic(chapter.path, line, "X003", f"cross-reference label '{label}' defined twice "
                                                                f"(first at {path}:{first})", column))
             else:
                 defined[label] = (chapter.path, line)
@@ -88,11 +88,11 @@ def xref_rules(book: Book, asts: Sequence[dict | None]) -> list[Diagnostic]:
                 if written in entries or label in entries:
                     key = written if written in entries else label
                     where = f"{book.bibliography.path}:{entries[key].line}"
-                    diags.append(error(chapter.path, line, "X002",
+                    diags.append(diagnostic(chapter.path, line, "X002",
                                        f"'{written}' is both a cross-reference label and a bibliography key ({where}); "
                                        "rename the key or the label", column))
                 elif label not in defined:
-                    diags.append(error(chapter.path, line, "X001", f"unknown cross-reference label '{written}'"
+                    diags.append(diagnostic(chapter.path, line, "X001", f"unknown cross-reference label '{written}'"
                                                                    f"{did_you_mean(label, defined)}", column))
     return diags
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .. import yaml_errors
-from ..diagnostics import Diagnostic, did_you_mean, error, warning
+from ..diagnostics import Diagnostic, diagnostic, did_you_mean
 from .schema import MOVED, SCHEMA, Config, Option, Section
 
 CONFIG_FILE = "book.yaml"
@@ -34,22 +34,23 @@ def load_config(book_dir: Path, strict: bool = False) -> tuple[Config | None, li
     """Read and validate book.yaml; returns (config or None, diagnostics)."""
     path = book_dir / CONFIG_FILE
     if not path.is_file():
-        return None, [error(CONFIG_FILE, None, "Y004", "book.yaml not found; it needs at least title, author and lang")]
+        return None, [diagnostic(CONFIG_FILE, None, "Y004",
+                                 "book.yaml not found; it needs at least title, author and lang")]
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         bad_line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return None, [error(CONFIG_FILE, bad_line, "Y001", "book.yaml is not valid UTF-8")]
+        return None, [diagnostic(CONFIG_FILE, bad_line, "Y001", "book.yaml is not valid UTF-8")]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         line, column, message = yaml_errors.locate(text, exc)
-        return None, [error(CONFIG_FILE, line, "Y001", message, column)]
+        return None, [diagnostic(CONFIG_FILE, line, "Y001", message, column)]
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):
-        return None, [error(CONFIG_FILE, 1, "Y001", "book.yaml must be a mapping of keys to values "
+        return None, [diagnostic(CONFIG_FILE, 1, "Y001", "book.yaml must be a mapping of keys to values "
                                                    "('key: value' lines), not a list or a single value")]
 
     places: Places = {}
@@ -84,8 +85,9 @@ def _find_places(node: yaml.Node | None, prefix: str, places: Places, seen: set[
             mark = key_node.start_mark
             if where in places:
                 inside = f" in '{prefix[:-1]}'" if prefix else ""
-                diags.append(error(CONFIG_FILE, mark.line + 1, "Y001", f"key '{key_node.value}' appears twice{inside} "
-                                   f"(first on line {places[where][0]}); keep one of them"))
+                diags.append(diagnostic(CONFIG_FILE, mark.line + 1, "Y001",
+                                        f"key '{key_node.value}' appears twice{inside} "
+                                        f"(first on line {places[where][0]}); keep one of them"))
             places[where] = (mark.line + 1, mark.column + 1)
             diags += _find_places(value_node, where + ".", places, seen)
     elif isinstance(node, yaml.SequenceNode):
@@ -117,7 +119,7 @@ class _Reader:
                 self._unknown(written, written, KNOWN_KEYS | set(MOVED))
         for opt in _TOP.values():
             if opt.required and data.get(opt.name) is None:
-                self.diags.append(error(CONFIG_FILE, None, "Y004", f"required key '{opt.name}' is missing "
+                self.diags.append(diagnostic(CONFIG_FILE, None, "Y004", f"required key '{opt.name}' is missing "
                                                                    f"(e.g. {opt.name}: {opt.example})"))
         return self.values, self.diags
 
@@ -141,11 +143,12 @@ class _Reader:
         section = data.get(opt.section)
         if value is not None and isinstance(section, dict) and section.get(opt.name) is not None:
             new_line = self.places.get(opt.path, (None, None))[0]
-            self.diags.append(error(CONFIG_FILE, line, "Y006", f"'{opt.moved_from}' is given twice: here, under its "
-                                    f"old name, and as '{opt.section}: {opt.name}' on line {new_line}; keep the one "
-                                    f"under '{opt.section}:'", column))
+            self.diags.append(diagnostic(CONFIG_FILE, line, "Y006",
+                                         f"'{opt.moved_from}' is given twice: here, under its old name, and as "
+                                         f"'{opt.section}: {opt.name}' on line {new_line}; keep the one under "
+                                         f"'{opt.section}:'", column))
             return
-        self.diags.append(warning(CONFIG_FILE, line, "Y005", f"'{opt.moved_from}' has moved: write it as "
+        self.diags.append(diagnostic(CONFIG_FILE, line, "Y005", f"'{opt.moved_from}' has moved: write it as "
                                                              f"'{opt.written}'", column))
         self._value(opt, opt.moved_from, opt.moved_from, value)
 
@@ -159,14 +162,14 @@ class _Reader:
 
     def _bad(self, written: str, why: str, path: str = "") -> None:
         line = self.places.get(path or written, (None, None))[0]
-        self.diags.append(error(CONFIG_FILE, line, "Y003", f"bad value for '{written}': {why}"))
+        self.diags.append(diagnostic(CONFIG_FILE, line, "Y003", f"bad value for '{written}': {why}"))
 
     def _unknown(self, written: str, path: str, choices: Any, inside: str = "") -> None:
-        make = error if self.strict else warning
         where = f" in '{inside}'" if inside else ""
         line = self.places.get(path, (None, None))[0]
-        self.diags.append(make(CONFIG_FILE, line, "Y002", f"unknown key '{written}'{where}"
-                                                          f"{did_you_mean(written, choices)}"))
+        unknown = diagnostic(CONFIG_FILE, line, "Y002",
+                             f"unknown key '{written}'{where}{did_you_mean(written, choices)}")
+        self.diags.append(unknown.as_error() if self.strict else unknown)
 
 
 def _vet_paths(book_dir: Path, values: dict[str, Any], lines: dict[str, int]) -> list[Diagnostic]:
@@ -184,12 +187,12 @@ def _vet_paths(book_dir: Path, values: dict[str, Any], lines: dict[str, int]) ->
     for number, listed in enumerate(values.get("chapters", ())):
         refused = vet_path(book_dir, listed, "", "chapter", "S003")
         if refused and refused[0] != "S003":  # a missing chapter is S003, reported with the chapters
-            diags.append(error(CONFIG_FILE, lines.get(f"chapters.{number}", lines.get("chapters")), *refused))
+            diags.append(diagnostic(CONFIG_FILE, lines.get(f"chapters.{number}", lines.get("chapters")), *refused))
     bib = values.get("bibliography", "bibliography.bib")
     refused = vet_path(book_dir, bib, "", "bibliography", "B004")
     if refused and refused[0] != "B004":
         given = "bibliography" in values
-        diags.append(error(CONFIG_FILE if given else bib, lines.get("bibliography") if given else None, *refused))
+        diags.append(diagnostic(CONFIG_FILE if given else bib, lines.get("bibliography") if given else None, *refused))
     elif "bibliography" in values:
         values["bibliography"] = book_relative(bib, "")
     csl = values.get("csl", "")
@@ -197,7 +200,7 @@ def _vet_paths(book_dir: Path, values: dict[str, Any], lines: dict[str, int]) ->
         refused = vet_csl(book_dir, csl)
         if refused:
             code, message = refused
-            diags.append(error(CONFIG_FILE, lines.get("csl"), code,
+            diags.append(diagnostic(CONFIG_FILE, lines.get("csl"), code,
                                f"bad value for 'csl': {message}" if code == "Y003" else message))
         else:
             values["csl"] = book_relative(csl, "")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..diagnostics import did_you_mean
+from ..diagnostics import CODES, ERROR, UNUSED_IGNORE, Ignore, Lint, did_you_mean
 
 #: Trim sizes a printer accepts, as (width, height) in inches.
 TRIM_SIZES: dict[str, tuple[float, float]] = {
@@ -200,3 +200,73 @@ def crossref_words(value: Any) -> dict[str, str]:
                              f"allowed: {', '.join(CROSSREF_WORDS)}")
         words[str(key)] = nonempty_text(word)
     return words
+
+
+# ---- lint: the book's own severities of warning codes ----------------------------------------
+
+_LINT_KEYS = ("ignore", "error")
+
+
+def lint_settings(value: Any) -> Lint:
+    """`lint: {ignore: [C002, "L002: chapters/intro.md"], error: [S002]}`: warning codes this book
+    silences (everywhere, or in one file or folder of the book) and warning codes it makes errors.
+
+    Only warnings: an error code means the outputs would be wrong, so it is fixed where it is
+    reported, never silenced; and an unused ignore (Y007) is fixed by removing the entry.
+    """
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping such as {ignore: [C002], error: [L002]}")
+    for key in value:
+        if key not in _LINT_KEYS:
+            raise ValueError(f"unknown key '{key}'{did_you_mean(str(key), _LINT_KEYS)}; allowed: ignore, error")
+    ignore = tuple(_ignore_entry(item) for item in _lint_list(value.get("ignore"), "ignore"))
+    escalate = frozenset(_warning_code(item, "error") for item in _lint_list(value.get("error"), "error"))
+    both = sorted({entry.code for entry in ignore if not entry.path} & escalate)
+    if both:
+        raise ValueError(f"{both[0]} is both in lint.ignore and in lint.error; keep one")
+    return Lint(ignore, escalate)
+
+
+def _lint_list(value: Any, key: str) -> list:
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise ValueError(f"lint.{key}: expected a list of codes such as [L002, C002]")
+    return items
+
+
+def _ignore_entry(item: Any) -> Ignore:
+    """`C002`, `"L002: chapters/intro.md"` or the mapping YAML reads from `- L002: chapters/intro.md`."""
+    if isinstance(item, dict) and len(item) == 1:
+        code, path = next(iter(item.items()))
+    elif isinstance(item, str):
+        code, _, path = item.partition(":")
+    else:
+        raise ValueError(f"lint.ignore: expected a code or 'CODE: path', not {item!r}")
+    if not isinstance(path, str):
+        raise ValueError(f"lint.ignore: {code}: expected one file or folder of the book, not {path!r}")
+    return Ignore(_warning_code(code, "ignore"), _book_path(path.strip()))
+
+
+def _warning_code(value: Any, key: str) -> str:
+    code = text(value).upper()
+    if code not in CODES:
+        raise ValueError(f"lint.{key}: unknown code '{value}'{did_you_mean(code, CODES)}")
+    what = CODES[code].description.split(" (")[0]
+    if CODES[code].severity == ERROR:
+        if key == "error":
+            raise ValueError(f"lint.error: {code} ({what}) is an error already")
+        raise ValueError(f"lint.ignore: {code} ({what}) is an error, and an error cannot be ignored: the outputs "
+                         "would be wrong; fix it where it is reported")
+    if code == UNUSED_IGNORE and key == "ignore":
+        raise ValueError(f"lint.ignore: {code} cannot be ignored; remove the unused entries it reports")
+    return code
+
+
+def _book_path(text: str) -> str:
+    """A file or folder inside the book, relative to the book folder ('' for the whole book)."""
+    parts = [p for p in text.replace("\\", "/").split("/") if p not in ("", ".")]
+    if text.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", text):
+        raise ValueError(f"lint.ignore: '{text}' must be a file or folder inside the book, relative to the book folder")
+    return "/".join(parts)

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from ..diagnostics import Lint
 from . import parsers
 from .parsers import CROSSREF_WORDS, PAPERS, TRIM_SIZES, Isbn
 
@@ -121,6 +122,10 @@ class Config:
     lists: tuple[str, ...] = key(parsers.caption_lists, "Lists of captions after the contents: figures, tables "
                                  "(e.g. [figures, tables]); each entry gives the caption's number, its text and "
                                  "its page, linked.", ())
+    lint: Lint = key(parsers.lint_settings, "This book's own severities of warning codes: `ignore` silences them (a "
+                     "code, or `CODE: path` for one file or folder), `error` makes them errors; e.g. {ignore: [C002], "
+                     "error: [L002]}. An ignore nothing matches is reported (Y007). Codes: `bookkit check "
+                     "--list-codes`.", Lint())
 
     trim: str = key(parsers.choice(TRIM_SIZES), "Trim size of the printed book: " + ", ".join(TRIM_SIZES) + ".",
                     "6x9in", section="pdf", moved_from="trim")
@@ -198,7 +203,8 @@ def shown_default(opt: Option) -> str:
     """The default as book.yaml would write it, or '' when the key has none to show."""
     value = opt.default
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = {k: v for k, v in dataclasses.asdict(value).items() if v not in ("", None)}
+        value = {k: v for k, v in dataclasses.asdict(value).items()
+                 if v not in ("", None) and not (isinstance(v, (tuple, list, frozenset, dict)) and not v)}
     if value in ("", None, {}):
         return ""
     if isinstance(value, tuple):

@@ -16,7 +16,6 @@ from urllib.parse import unquote, urlparse
 
 from .. import __version__
 from ..cache import Cache, atomic_write, digest
-from ..diagnostics import BookError
 from ..fonts import font_face_css, print_faces
 from ..pipeline import Prepared
 from ..templates_env import Stylesheet, book_stylesheet, environment
@@ -73,9 +72,7 @@ def _render(prepared: Prepared, cache: Cache, **geometry) -> bytes:
         document = HTML(string=html, base_url=book.root.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_config)
         data = document.write_pdf(pdf_identifier=b"bookkit-cover-" + book.slug.encode()[:40])
-    errors = [d for d in diags + fetcher.diagnostics if d.is_error]
-    if errors:
-        raise BookError(errors)
+    prepared.report.settle(diags + fetcher.diagnostics)  # an error stops the cover; its warnings are not shown
     return data
 
 

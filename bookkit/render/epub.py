@@ -241,5 +241,6 @@ def render_epub(prepared: Prepared, out: Path, cache: Cache, page_list: bool = T
                          marks=print_page_marks(prepared, cache) if page_list else [],
                          lists=caption_lists(prepared))
     data = finish_epub(data, facts, max(when, _ZIP_EPOCH).timetuple()[:6])
+    kept = prepared.report.settle(css_diags + diags)  # before the write: an error keeps the last good EPUB
     atomic_write(out, data)
-    return EpubResult(out, len(prepared.parts), css_diags + diags)
+    return EpubResult(out, len(prepared.parts), kept)

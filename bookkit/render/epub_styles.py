@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 import tinycss2
 
-from ..diagnostics import Diagnostic, warning
+from ..diagnostics import Diagnostic, diagnostic
 from ..resources import book_relative, vet_path
 
 #: at-rules whose block holds rules (kept, with their rules filtered in turn)
@@ -37,7 +37,7 @@ def epub_stylesheet(path: Path, book_root: Path) -> tuple[str, list[Diagnostic]]
         found = False
         for line, column, url in _urls(node):
             found = True
-            diags.append(warning(rel, line, *_why(url, base_dir, book_root), column=column))
+            diags.append(diagnostic(rel, line, *_why(url, base_dir, book_root), column=column))
         return found
 
     def rules(nodes) -> str:
@@ -96,6 +96,6 @@ def _why(url: str, base_dir: str, book_root: Path) -> tuple[str, str]:
     path = unquote(url.split("#")[0].split("?")[0])
     refused = vet_path(book_root, path, base_dir, "stylesheet resource", "missing")
     if refused and refused[0] != "missing":
-        return refused[0], f"{refused[1]}; it is left out of the EPUB"
+        return "L010", f"{refused[1]}; it is left out of the EPUB"
     return "L007", (f"'{shown}' ({book_relative(path, base_dir)}) is not carried into the EPUB, which packs "
                     "no file a stylesheet names; the EPUB leaves that rule out")

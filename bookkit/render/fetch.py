@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..diagnostics import Diagnostic, warning
+from ..diagnostics import Diagnostic, diagnostic
 from ..resources import is_inside
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ class SafeFetcher(URLFetcher):
 
     def refuse(self, url: str, code: str, why: str) -> None:
         shown = self.shown(url)
-        self.diagnostics.append(warning("book", None, code, f"{why}: '{shown}' was not loaded"))
+        self.diagnostics.append(diagnostic("book", None, code, f"{why}: '{shown}' was not loaded"))
         raise ValueError(f"{why}: {shown}")
 
     def fetch(self, url, headers=None):
@@ -46,14 +46,14 @@ class SafeFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":
-            self.refuse(url, "L005", "remote resource refused")
+            self.refuse(url, "L010", "remote resource refused")
         path = Path(unquote(urlparse(url).path))
         if not any(is_inside(path, root) for root in self.roots):
-            self.refuse(url, "L004", "resource outside the book folder refused")
+            self.refuse(url, "L010", "resource outside the book folder refused")
         try:
             body = path.read_bytes()
         except (OSError, ValueError):
-            self.refuse(url, "L001", "file not found")
+            self.refuse(url, "L009", "file not found")
         # WeasyPrint applies a linked stylesheet only when it is served as text/css
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": kind})

@@ -14,7 +14,7 @@ import ctypes
 import io
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, diagnostic
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def foreign_fonts(pdf_bytes: bytes, families: set[str]) -> list[Diagnostic]:
         chars, pages = uses.get(name, ({}, set()))
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:8]) or "some characters"
         where = f" on PDF page {', '.join(str(p) for p in sorted(pages)[:5])}" if pages else ""
-        problems.append(error("book", None, "R006",
+        problems.append(diagnostic("book", None, "R006",
                               f"the machine's font {name} was used for {shown}{where}: no font bookkit ships "
                               "has those characters; replace them, or give a face that has them "
                               "with @font-face in styles/book.css"))

@@ -22,7 +22,7 @@ from ..cache import Cache, atomic_write
 from ..check import stylesheet_messages
 from ..code import uses_code
 from ..crossref import fill_pages, page_labels
-from ..diagnostics import BookError, Diagnostic
+from ..diagnostics import Diagnostic
 from ..fonts import font_face_css, print_faces
 from ..index import IndexPart, anchor_pages, numbered_index
 from ..index import anchors as index_anchors
@@ -274,9 +274,7 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
         diags += [d for d in part.content.diagnostics if not (d.code == "R004" and d.message in known)]
         places = [NotePlace(*m) for m in part.content.moved]
         diags += moved_note_diagnostics(places, texts, part.first_page)
-    errors = [d for d in diags if d.is_error]
-    if errors:
-        raise BookError(errors)
+    diags = prepared.report.settle(diags)
     return PartsLayout(placed, total, gutter, config.bleed, font_names, body_start, diags, stats)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, warning
+from ..diagnostics import Diagnostic, diagnostic
 from ..locate import source_lines
 
 #: one note each: a bracketed citation group, a `[^label]` reference, an in-text `@key`
@@ -107,7 +107,7 @@ def moved_note_diagnostics(places: list[NotePlace], chapter_texts: dict[str, str
         lines = sites.get(place.source or "", [])
         line = lines[place.number - 1] if place.number <= len(lines) else None
         where = "never placed" if place.note_page is None else f"on page {place.note_page + 1}"
-        diags.append(warning(place.source or "book", line, "R001",
+        diags.append(diagnostic(place.source or "book", line, "R001",
                              f"note {place.number} starts {where}, its call is on page {place.call_page + 1}"))
     return diags
 

@@ -52,7 +52,7 @@ class PartSpec:
     floats: bool = False  # figures that do not fit float to the next page (floats.py)
 
     def key(self) -> str:
-        return digest("pdfpart-6", __version__, weasyprint_version(), weasyfix.cache_key(), self.html,
+        return digest("pdfpart-7", __version__, weasyprint_version(), weasyfix.cache_key(), self.html,
                       *(part for sheet in self.stylesheets for part in sheet), self.base_url, *self.loaded,
                       *self.font_ids, self.created, self.identifier, str(self.note_passes),
                       floats.cache_key() if self.floats else "")
@@ -159,7 +159,7 @@ def _load(cache: Cache, key: str) -> PartResult | None:
     if meta is None or pdf is None:
         return None
     data = json.loads(meta)
-    return PartResult(pdf, data["pages"], [Diagnostic(*d) for d in data["diagnostics"]], data["moved"],
+    return PartResult(pdf, data["pages"], [Diagnostic.from_json(d) for d in data["diagnostics"]], data["moved"],
                       data["page_anchors"], data["page_paragraphs"], data["bookmarks"], data.get("page_lines", []),
                       data.get("floats", []))
 
@@ -167,7 +167,7 @@ def _load(cache: Cache, key: str) -> PartResult | None:
 def _store(cache: Cache, key: str, result: PartResult) -> None:
     cache.put("pdfpart", key + ".pdf", result.pdf)
     cache.put("pdfpart", key, json.dumps({
-        "pages": result.pages, "diagnostics": [list(d.__dict__.values()) for d in result.diagnostics],
+        "pages": result.pages, "diagnostics": [d.to_json() for d in result.diagnostics],
         "moved": result.moved, "page_anchors": result.page_anchors,
         "page_paragraphs": result.page_paragraphs, "bookmarks": result.bookmarks,
         "page_lines": result.page_lines, "floats": result.floats}).encode("utf-8"))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..cache import Cache, atomic_write
 from ..check import stylesheet_messages
 from ..code import uses_code
-from ..diagnostics import BookError, Diagnostic, error, warning
+from ..diagnostics import Diagnostic, diagnostic
 from ..fonts import font_face_css, print_faces
 from ..index import IndexPart, anchor_pages, numbered_index
 from ..index import anchors as index_anchors
@@ -123,9 +123,9 @@ def captured_warnings(source: str):
             if message.startswith(IGNORED_MESSAGES):
                 continue
             if ".notdef" in message or "No glyph" in message:
-                diags.append(error(source, None, "R002", f"a character has no glyph in any font: {message}"))
+                diags.append(diagnostic(source, None, "R002", f"a character has no glyph in any font: {message}"))
             else:
-                diags.append(warning(source, None, "R004", f"WeasyPrint: {message}"))
+                diags.append(diagnostic(source, None, "R004", f"WeasyPrint: {message}"))
 
 
 @dataclass
@@ -211,9 +211,7 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     known = stylesheet_messages(book.root)  # the checks reported these at the stylesheet's lines
     diags[:] = [d for d in diags if not (d.code == "R004" and d.message in known)]
     diags.extend(moved_notes(document, {c.path: c.text for c in book.chapters}))
-    errors = [d for d in diags if d.is_error]
-    if errors:
-        raise BookError(errors)
+    diags[:] = prepared.report.settle(diags)
     return Layout(document, variant, bleed, gutter, font_names, diags, _body_start(prepared, document))
 
 
@@ -238,7 +236,7 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
     from .weasyfix import diagnostics as weasyfix_warnings
 
     book = prepared.book
-    off = weasyfix_warnings()  # a change to WeasyPrint that does not apply to the installed one
+    off = prepared.report.settle(weasyfix_warnings())  # a change to WeasyPrint that does not apply to the installed one
     if variant == "print" and can_lay_out_in_parts(prepared):
         parts = lay_out_in_parts(prepared, cache, marks=marks, jobs=jobs)
         key = assembly_key(parts)  # a no-op rebuild skips the assembly too
@@ -267,9 +265,7 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
     with captured_warnings("book") as diags:
         pdf_bytes = document.write_pdf(**options)
     pdf_bytes = add_page_labels(stable_document_id(pdf_bytes), page_label_ranges(len(document.pages), laid.body_start))
-    errors = [d for d in diags if d.is_error]
-    if errors:
-        raise BookError(errors)
+    diags[:] = prepared.report.settle(diags)
     fonts = _packaged_fonts_only(prepared, cache, pdf_bytes)
     atomic_write(out, pdf_bytes)
     return PdfResult(out, len(document.pages), variant, book.config.trim_inches, laid.bleed, laid.gutter,
@@ -282,9 +278,7 @@ def _packaged_fonts_only(prepared: Prepared, cache: Cache, pdf_bytes: bytes) -> 
 
     families = ({f.family for f in print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))}
                 | book_families(prepared.book.root))
-    problems = foreign_fonts(pdf_bytes, families)
-    if problems:
-        raise BookError(problems)
+    prepared.report.settle(foreign_fonts(pdf_bytes, families))
     return [str(f) for f in embedded_fonts(pdf_bytes)]
 
 

@@ -46,7 +46,7 @@ from math import inf
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, warning
+from ..diagnostics import Diagnostic, diagnostic
 
 #: the WeasyPrint version the fingerprints below were taken from
 WRITTEN_FOR = "70.0"
@@ -112,7 +112,7 @@ def diagnostics() -> list[Diagnostic]:
     """A warning (R005) for each change that WeasyPrint's source no longer lets apply."""
     from importlib.metadata import version
 
-    return [warning("book", None, "R005",
+    return [diagnostic("book", None, "R005",
                     f"bookkit's '{change}' change to WeasyPrint is off: {target.name} in the installed "
                     f"WeasyPrint ({version('weasyprint')}) differs from the WeasyPrint {WRITTEN_FOR} source it "
                     f"was written for; {target.without}")
