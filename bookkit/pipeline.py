@@ -21,7 +21,7 @@ from .index import mark_index
 from .matter import name_untitled
 from .mathtex import typeset_math
 from .pdffigure import rasterise_pdf_figures
-from .render.lists import anchor_captions
+from .caption_lists import anchor_captions
 from .sanitize import sanitize
 from .tasklists import mark_task_lists
 from .templates_env import environment

@@ -14,7 +14,7 @@ import ctypes
 import io
 from dataclasses import dataclass
 
-from ..diagnostics import Diagnostic, error
+from ...diagnostics import Diagnostic, error
 
 
 @dataclass(frozen=True)

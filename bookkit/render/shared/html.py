@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .. import __version__
-from ..pipeline import Prepared
-from ..templates_env import environment
-from .lists import caption_lists
+from ... import __version__
+from ...pipeline import Prepared
+from ...templates_env import environment
+from ...caption_lists import caption_lists
 
 
 def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | None = None,
@@ -37,8 +37,8 @@ def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | Non
 
 def _technical(document: str) -> str:
     """Math drawn as SVG (the HTML carries MathML for the EPUB) and the code theme's CSS."""
-    from ..code import highlight_css
-    from ..mathtex import svg_for_print
+    from ...code import highlight_css
+    from ...mathtex import svg_for_print
 
     styled = document.replace("</head>", f"<style>\n{highlight_css()}</style>\n</head>", 1)
     return svg_for_print(styled)

@@ -25,10 +25,10 @@ from typing import Callable
 from urllib.parse import unquote, urlparse
 
 from .background import BackgroundPdf
-from .cache import Cache
-from .diagnostics import BookError, Diagnostic
-from .resources import is_inside
-from .templates_env import PACKAGE_STYLES, PACKAGE_TEMPLATES, book_stylesheet, style_path
+from ..cache import Cache
+from ..diagnostics import BookError, Diagnostic
+from ..resources import is_inside
+from ..templates_env import PACKAGE_STYLES, PACKAGE_TEMPLATES, book_stylesheet, style_path
 
 HOST = "127.0.0.1"
 #: What a change can touch: besides these folders, book.yaml and the .bib files at the top.
@@ -65,11 +65,11 @@ def changed_paths(before: dict[str, float], after: dict[str, float]) -> list[str
 
 def preview_html(root: Path, cache: Cache, generation: int) -> str:
     """The whole book as one HTML page, notes at the end of each chapter, ready to serve."""
-    from .book import load_book
-    from .convert import title_and_body_html
-    from .fonts import TEXT_FAMILY, cjk_face, font_face_css, mono_faces
-    from .pipeline import prepare
-    from .render.html import book_html
+    from ..book import load_book
+    from ..convert import title_and_body_html
+    from ..fonts import TEXT_FAMILY, cjk_face, font_face_css, mono_faces
+    from ..pipeline import prepare
+    from ..render.shared.html import book_html
 
     book = load_book(root)
     prepared = prepare(book, cache, html=False)
@@ -122,7 +122,7 @@ WAITING_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>bookki
 
 
 def make_handler(root: Path, state: State) -> type[BaseHTTPRequestHandler]:
-    from .fonts import font_face_css, text_faces
+    from ..fonts import font_face_css, text_faces
 
     faces = text_faces()
     urls = {face.path: f"/_bookkit/font/{i}{face.path.suffix}" for i, face in enumerate(faces)}

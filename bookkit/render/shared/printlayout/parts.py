@@ -20,9 +20,9 @@ import json
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from .. import __version__
-from ..cache import Cache, digest
-from ..diagnostics import Diagnostic
+from .... import __version__
+from ....cache import Cache, digest
+from ....diagnostics import Diagnostic
 from . import floats, weasyfix
 
 #: part layouts that need no margin boxes at all (they are drawn by the margins part)
@@ -80,9 +80,9 @@ def lay_out(spec: PartSpec) -> PartResult:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .fetch import SafeFetcher
+    from ..fetch import SafeFetcher
     from .notecheck import note_places, paragraphs_to_push, push_css
-    from .pdf import captured_warnings
+    from ...pdf.render import captured_warnings
     from .weasyfix import apply as patch_weasyprint
 
     patch_weasyprint()

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..cache import Cache
-from ..pipeline import Prepared
+from ...cache import Cache
+from ...pipeline import Prepared
 
 
 #: PageMark.paragraph for a page that starts after the section's last paragraph (a blank at its end)
@@ -37,8 +37,8 @@ class PageMark:
 
 def print_page_marks(prepared: Prepared, cache: Cache) -> list[PageMark]:
     """One mark per print page the EPUB's text has, in page order; [] if it cannot be laid out in parts."""
-    from .incremental import can_lay_out_in_parts, lay_out_in_parts
-    from .pdfpost import page_label_ranges
+    from ..shared.printlayout.incremental import can_lay_out_in_parts, lay_out_in_parts
+    from ..pdf.assemble import page_label_ranges
 
     if not can_lay_out_in_parts(prepared):
         return []
@@ -98,8 +98,8 @@ def _front_paragraph_offsets(prepared: Prepared) -> dict[str, int]:
     The front matter is laid out as one document whose paragraphs are numbered from its
     half-title on (`incremental.lay_out_in_parts`); the EPUB counts from the chapter's start.
     """
-    from .html import book_html
-    from .notecheck import PARAGRAPH_ATTR, number_paragraphs
+    from ..shared.html import book_html
+    from ..shared.printlayout.notecheck import PARAGRAPH_ATTR, number_paragraphs
 
     front = [p for p in prepared.parts if p.kind == "front"]
     html = number_paragraphs(book_html(prepared, "print", parts=front, front=True))

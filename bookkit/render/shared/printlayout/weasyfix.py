@@ -46,7 +46,7 @@ from math import inf
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, warning
+from ....diagnostics import Diagnostic, warning
 
 #: the WeasyPrint version the fingerprints below were taken from
 WRITTEN_FOR = "70.0"

@@ -16,13 +16,14 @@ import signal
 from pathlib import Path
 
 #: imported once by the forkserver, so that a build starts with them loaded
-PRELOAD = ["bookkit.cli", "bookkit.render.pdf", "bookkit.render.incremental", "bookkit.render.weasyfix",
+PRELOAD = ["bookkit.cli", "bookkit.render.pdf.render", "bookkit.render.shared.printlayout.incremental",
+           "bookkit.render.shared.printlayout.weasyfix",
            "weasyprint", "pikepdf"]
 
 
 def _build(argv: list[str], conn) -> None:
     """In the forked process: one `pdf` build, its output captured and sent back."""
-    from .cli import main
+    from . import main
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for `watch`, which stops this build itself
     out, err = io.StringIO(), io.StringIO()

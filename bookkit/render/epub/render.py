@@ -21,23 +21,23 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import __version__
-from ..cache import Cache, atomic_write, digest
-from ..check import MATH_WARNING
-from ..code import HIGHLIGHT_OPTION, uses_code
-from ..convert import pandoc_version, run_pandoc
-from ..diagnostics import Diagnostic
-from ..fonts import Face, cjk_face, font_face_css, mono_faces, text_face_subset, text_faces
-from ..index import IndexPart, anchor_pages, numbered_index
-from ..index import anchors as index_anchors
-from ..outputs import build_datetime, build_timestamp
-from ..pipeline import Prepared
-from ..templates_env import book_stylesheet, style_path
-from ..transforms import str_inlines
-from .cover import render_cover_image
-from .epub_package import PackageFacts, finish_epub
-from .epub_styles import epub_stylesheet
-from .lists import caption_lists
+from ... import __version__
+from ...cache import Cache, atomic_write, digest
+from ...check import MATH_WARNING
+from ...code import HIGHLIGHT_OPTION, uses_code
+from ...convert import pandoc_version, run_pandoc
+from ...diagnostics import Diagnostic
+from ...fonts import Face, cjk_face, font_face_css, mono_faces, text_face_subset, text_faces
+from ...index import IndexPart, anchor_pages, numbered_index
+from ...index import anchors as index_anchors
+from ...outputs import build_datetime, build_timestamp
+from ...pipeline import Prepared
+from ...templates_env import book_stylesheet, style_path
+from ...transforms import str_inlines
+from ..cover.render import render_cover_image
+from .package import PackageFacts, finish_epub
+from .styles import epub_stylesheet
+from ...caption_lists import caption_lists
 from .pagelist import print_page_marks
 
 #: zip timestamps cannot be earlier than 1980
@@ -136,7 +136,7 @@ def _epub_type(part) -> str:
 def _index_with_print_pages(prepared: Prepared, cache: Cache) -> Prepared:
     """With a page-list, the EPUB's Index gives the print edition's folios, as the print Index does
     (the markers of those pages are in the EPUB), each linking to its mark; without, chapter labels."""
-    from .incremental import can_lay_out_in_parts, lay_out_in_parts
+    from ..shared.printlayout.incremental import can_lay_out_in_parts, lay_out_in_parts
 
     index = next((p for p in prepared.parts if isinstance(p, IndexPart)), None)
     if index is None or not can_lay_out_in_parts(prepared):

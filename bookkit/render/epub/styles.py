@@ -19,8 +19,8 @@ from urllib.parse import unquote
 
 import tinycss2
 
-from ..diagnostics import Diagnostic, warning
-from ..resources import book_relative, vet_path
+from ...diagnostics import Diagnostic, warning
+from ...resources import book_relative, vet_path
 
 #: at-rules whose block holds rules (kept, with their rules filtered in turn)
 _NESTING = {"media", "supports", "layer", "container"}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..transforms import iter_nodes, stringify
+from .transforms import iter_nodes, stringify
 
 #: book.yaml's names for the lists, their headings and the EPUB nav type
 TITLES = {"figures": "Figures", "tables": "Tables"}

@@ -15,10 +15,10 @@ from urllib.parse import unquote, urlparse
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..diagnostics import Diagnostic, warning
-from ..resources import is_inside
+from ...diagnostics import Diagnostic, warning
+from ...resources import is_inside
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # bookkit/
 
 
 class SafeFetcher(URLFetcher):

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from .. import __version__
-from ..cache import Cache, atomic_write, digest
-from ..diagnostics import BookError
-from ..fonts import font_face_css, print_faces
-from ..pipeline import Prepared
-from ..templates_env import Stylesheet, book_stylesheet, environment
-from .pdf import captured_warnings
+from ... import __version__
+from ...cache import Cache, atomic_write, digest
+from ...diagnostics import BookError
+from ...fonts import font_face_css, print_faces
+from ...pipeline import Prepared
+from ...templates_env import Stylesheet, book_stylesheet, environment
+from ..pdf.render import captured_warnings
 
 #: KDP prints spine text only from this many pages on.
 SPINE_TEXT_MIN_PAGES = 100
@@ -40,8 +40,8 @@ class CoverResult:
 
 def interior_pages(prepared: Prepared, cache: Cache) -> int:
     """Pages of the print interior, from the same (cached) layout `pdf` uses."""
-    from .incremental import can_lay_out_in_parts, lay_out_in_parts
-    from .pdf import layout_book
+    from ..shared.printlayout.incremental import can_lay_out_in_parts, lay_out_in_parts
+    from ..pdf.render import layout_book
 
     if can_lay_out_in_parts(prepared):
         return lay_out_in_parts(prepared, cache).pages
@@ -63,7 +63,7 @@ def _render(prepared: Prepared, cache: Cache, **geometry) -> bytes:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .fetch import SafeFetcher
+    from ..shared.fetch import SafeFetcher
 
     book = prepared.book
     html, faces = _cover_html(prepared, cache, **geometry)
@@ -106,7 +106,7 @@ def render_cover_image(prepared: Prepared, out: Path, cache: Cache) -> Path:
     """The front design alone, rasterised to 1600×2560 JPEG for the e-book."""
     import pypdfium2 as pdfium
 
-    from .parts import weasyprint_version
+    from ..shared.printlayout.parts import weasyprint_version
 
     width_in = 6.0
     height_in = width_in * RASTER_SIZE[1] / RASTER_SIZE[0]

@@ -54,8 +54,8 @@ def assembly_key(layout) -> str:
 
     import pikepdf
 
-    from .. import __version__
-    from ..cache import digest
+    from ... import __version__
+    from ...cache import digest
 
     parts = [[p.name, p.first_page, sorted(p.stand_ins), p.content.bookmarks, hashlib.sha256(p.content.pdf).hexdigest(),
               hashlib.sha256(p.margins.pdf).hexdigest() if p.margins else ""] for p in layout.parts]

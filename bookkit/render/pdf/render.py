@@ -15,20 +15,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import Cache, atomic_write
-from ..check import stylesheet_messages
-from ..diagnostics import BookError, Diagnostic, error, warning
-from ..code import uses_code
-from ..fonts import font_face_css, print_faces
-from ..index import IndexPart, anchor_pages, numbered_index
-from ..index import anchors as index_anchors
-from ..outputs import build_timestamp
-from ..pipeline import Prepared
-from ..templates_env import Stylesheet, print_stylesheets
-from .html import book_html
-from .floats import FLOAT_CSS, replay_in_book
-from .notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
-from .pdfpost import add_page_labels, assemble, assembly_key, page_label_ranges, stable_document_id
+from ...cache import Cache, atomic_write
+from ...check import stylesheet_messages
+from ...diagnostics import BookError, Diagnostic, error, warning
+from ...code import uses_code
+from ...fonts import font_face_css, print_faces
+from ...index import IndexPart, anchor_pages, numbered_index
+from ...index import anchors as index_anchors
+from ...outputs import build_timestamp
+from ...pipeline import Prepared
+from ...templates_env import Stylesheet, print_stylesheets
+from ..shared.html import book_html
+from ..shared.printlayout.floats import FLOAT_CSS, replay_in_book
+from ..shared.printlayout.notecheck import moved_notes, number_paragraphs, paragraphs_to_push, push_css
+from .assemble import add_page_labels, assemble, assembly_key, page_label_ranges, stable_document_id
 
 #: WeasyPrint messages about the machine, not the book; dropped rather than reported.
 IGNORED_MESSAGES = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -146,8 +146,8 @@ def layout_book(prepared: Prepared, cache: Cache, variant: str = "print", marks:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .fetch import SafeFetcher
-    from .weasyfix import apply as patch_weasyprint
+    from ..shared.fetch import SafeFetcher
+    from ..shared.printlayout.weasyfix import apply as patch_weasyprint
 
     patch_weasyprint()
     book = prepared.book
@@ -230,8 +230,8 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
     edition is tagged (PDF/UA), and a structure tree cannot be stitched together
     from parts, so it is laid out whole.
     """
-    from .incremental import can_lay_out_in_parts, lay_out_in_parts
-    from .weasyfix import diagnostics as weasyfix_warnings
+    from ..shared.printlayout.incremental import can_lay_out_in_parts, lay_out_in_parts
+    from ..shared.printlayout.weasyfix import diagnostics as weasyfix_warnings
 
     book = prepared.book
     off = weasyfix_warnings()  # a change to WeasyPrint that does not apply to the installed one

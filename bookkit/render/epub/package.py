@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..matter import ROLES as MATTER_ROLES
+from ...matter import ROLES as MATTER_ROLES
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",

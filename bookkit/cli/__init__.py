@@ -15,10 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
-from .cache import Cache
-from .config import CONFIG_FILE, schema_markdown
-from .diagnostics import BookError, Diagnostic, UsageError
+from .. import __version__
+from ..cache import Cache
+from ..config import CONFIG_FILE, schema_markdown
+from ..diagnostics import BookError, Diagnostic, UsageError
 
 EXIT_OK, EXIT_BOOK, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -233,13 +233,13 @@ def _out_dir(args, book_root: Path) -> Path:
 
 
 def _load(args, book_root: Path, console: Console):
-    from .book import load_book
+    from ..book import load_book
 
     console.detail("loading book")
     try:
         return load_book(book_root, strict=args.strict)
     except BookError as exc:
-        from .check import check_book
+        from ..check import check_book
 
         # what `check` would say, in full: the rules over the chapters as well as the loading problems
         everything = check_book(book_root, strict=args.strict, cache=Cache(book_root, enabled=not args.no_cache))
@@ -257,7 +257,7 @@ def _finish(diags: list[Diagnostic], args, console: Console) -> int:
 
 
 def cmd_check(args, book_root: Path, console: Console) -> int:
-    from .check import check_book
+    from ..check import check_book
 
     diags = check_book(book_root, strict=args.strict, cache=Cache(book_root, enabled=not args.no_cache))
     console.problems(diags)
@@ -269,7 +269,7 @@ def cmd_check(args, book_root: Path, console: Console) -> int:
 
 
 def _prepare(args, book_root: Path, console: Console):
-    from .pipeline import prepare
+    from ..pipeline import prepare
 
     book = _load(args, book_root, console)
     cache = Cache(book_root, enabled=not args.no_cache)
@@ -286,7 +286,7 @@ def _convert_with_progress(book, cache: Cache, console: Console) -> None:
     """Convert chapters into the cache one by one, so the bar moves; `prepare` then reads them back."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    from .convert import chapter_ast
+    from ..convert import chapter_ast
 
     def convert(chapter):
         started = time.monotonic()
@@ -306,7 +306,7 @@ def _convert_with_progress(book, cache: Cache, console: Console) -> None:
 
 
 def _build(args, book_root: Path, console: Console, kinds: list[str]) -> int:
-    from .outputs import build_lock, pin_source_date
+    from ..outputs import build_lock, pin_source_date
 
     prepared, cache = _prepare(args, book_root, console)
     pin_source_date(prepared.book.config.date)
@@ -316,13 +316,13 @@ def _build(args, book_root: Path, console: Console, kinds: list[str]) -> int:
 
 
 def _render(args, book_root: Path, console: Console, kinds: list[str], prepared, cache: Cache, out_dir: Path) -> int:
-    from .outputs import output_path
+    from ..outputs import output_path
 
     diags = list(prepared.report.warnings)
     book = prepared.book
     for kind in kinds:
         if kind == "pdf":
-            from .render.pdf import render_pdf
+            from ..render.pdf.render import render_pdf
 
             variant = getattr(args, "variant", "print")
             target = output_path(out_dir, book.slug, "pdf" if variant == "print" else "screen")
@@ -336,7 +336,7 @@ def _render(args, book_root: Path, console: Console, kinds: list[str], prepared,
                                f"reused from the cache: {len(result.reused)}")
             console.step(_preflight(result, book_root))
         elif kind == "epub":
-            from .render.epub import render_epub
+            from ..render.epub.render import render_epub
 
             target = output_path(out_dir, book.slug, "epub")
             page_list = book.config.page_list
@@ -370,7 +370,7 @@ def _preflight(result, book_root: Path) -> str:
 
 
 def cmd_new(args) -> int:
-    from .scaffold import create_book
+    from ..scaffold import create_book
 
     folder = Path(args.dir)
     try:
@@ -397,8 +397,8 @@ def cmd_all(args, book_root, console):
 
 
 def cmd_cover(args, book_root: Path, console: Console) -> int:
-    from .outputs import build_lock, output_path, pin_source_date
-    from .render.cover import render_cover, render_cover_image
+    from ..outputs import build_lock, output_path, pin_source_date
+    from ..render.cover.render import render_cover, render_cover_image
 
     prepared, cache = _prepare(args, book_root, console)
     pin_source_date(prepared.book.config.date)  # as _build does: no clock in the bytes
@@ -416,7 +416,7 @@ def cmd_cover(args, book_root: Path, console: Console) -> int:
 
 
 def cmd_clean(args, book_root: Path, console: Console) -> int:
-    from .templates_env import vet_written_dirs
+    from ..templates_env import vet_written_dirs
 
     refused = vet_written_dirs(book_root)  # never remove what a link out of the book points at
     if refused:
@@ -448,7 +448,7 @@ def cmd_watch(args, book_root: Path, console: Console) -> int:
 
 
 def cmd_stats(args, book_root: Path, console: Console) -> int:
-    from .stats import book_stats, format_table
+    from ..stats import book_stats, format_table
 
     prepared, _ = _prepare(argparse.Namespace(**{**vars(args), "quiet": True}), book_root, Console(True, False))
     stats = book_stats(prepared, _out_dir(args, book_root))

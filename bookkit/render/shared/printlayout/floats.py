@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..cache import digest
+from ....cache import digest
 
 #: attribute naming the chapter body's top-level blocks, so a layout's boxes name them
 FLOW_ATTR = "data-flow"

@@ -1,0 +1,1 @@
+"""The cover output: the full-wrap print cover and the e-book cover image."""

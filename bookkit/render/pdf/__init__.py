@@ -1,0 +1,1 @@
+"""The PDF output: the print edition (PDF/X-4) and the screen edition (tagged, PDF/UA-1)."""
