@@ -227,7 +227,8 @@ def test_the_preview_serves_book_stylesheets_from_styles(book_copy):
     from urllib.parse import urljoin
 
     from bookkit.cache import Cache
-    from bookkit.cli.watch import State, make_handler, preview_html
+    from bookkit.cli.watch import State, make_handler
+    from bookkit.render.web.preview import preview_html
 
     book = book_copy("book-styles")
     (book / "styles" / "epub.css").write_text("h1 { background: url(../images/rule.png); }\n", encoding="utf-8")

@@ -60,7 +60,7 @@ def test_fixture_builds_without_warnings_and_no_note_moved(fixture_pdfs):
 
 def _moved_notes(root: Path, note_passes: int, line_fix: bool, monkeypatch) -> list:
     """R001 of one whole-book layout with the push passes and WeasyPrint's line fix set as asked."""
-    import bookkit.render.pdf.render as pdf
+    import bookkit.render.shared.printlayout.whole as pdf
     from bookkit.book import load_book
     from bookkit.cache import Cache
     from bookkit.pipeline import prepare
@@ -103,7 +103,7 @@ def test_note_heights_measured_once_lay_out_as_weasyprint_does(book_copy):
     from bookkit.book import load_book
     from bookkit.cache import Cache
     from bookkit.pipeline import prepare
-    from bookkit.render.pdf import render as pdf
+    from bookkit.render.shared.printlayout import whole as pdf
     from bookkit.render.shared.printlayout import weasyfix
     from bookkit.render.shared.printlayout.notecheck import note_places
 

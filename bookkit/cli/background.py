@@ -13,6 +13,7 @@ import contextlib
 import io
 import multiprocessing
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 #: imported once by the forkserver, so that a build starts with them loaded
@@ -21,16 +22,14 @@ PRELOAD = ["bookkit.cli", "bookkit.render.pdf.render", "bookkit.render.shared.pr
            "weasyprint", "pikepdf"]
 
 
-def _build(argv: list[str], conn) -> None:
-    """In the forked process: one `pdf` build, its output captured and sent back."""
-    from . import main
-
+def _build(run: Callable[[list[str]], int], argv: list[str], conn) -> None:
+    """In the forked process: one `pdf` build (`run(argv)`), its output captured and sent back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for `watch`, which stops this build itself
     out, err = io.StringIO(), io.StringIO()
     code = 1
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(argv)
+            code = run(argv)
     finally:
         with contextlib.suppress(OSError):
             conn.send((code, err.getvalue()))
@@ -40,7 +39,10 @@ def _build(argv: list[str], conn) -> None:
 class BackgroundPdf:
     """One PDF build at a time: `start` (stopping any running one), `poll`, `stop`."""
 
-    def __init__(self, root: Path, out_dir: Path):
+    def __init__(self, root: Path, out_dir: Path, run: Callable[[list[str]], int]):
+        """`run` is the command line's `main`, handed in rather than imported (the CLI imports this
+        module): the forkserver pickles it by name and each build calls it."""
+        self.run = run
         self.argv = ["pdf", "--book", str(root), "--out", str(out_dir), "-q"]
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(PRELOAD)
@@ -61,7 +63,7 @@ class BackgroundPdf:
         self.stop()
         receive, send = self.context.Pipe(duplex=False)
         # not daemonic: a daemonic process may not start the layout workers
-        self.process = self.context.Process(target=_build, args=(self.argv, send))
+        self.process = self.context.Process(target=_build, args=(self.run, self.argv, send))
         self.process.start()
         send.close()
         self.conn = receive

@@ -12,23 +12,26 @@ current; a newer change stops it and starts another, a broken edit stops it.
 
 from __future__ import annotations
 
+import argparse
 import json
-import re
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlparse
 
-from .background import BackgroundPdf
 from ..cache import Cache
 from ..diagnostics import BookError, Diagnostic
+from ..render import registry
+from ..render.base import RenderContext
+from ..render.web.renderer import PreviewResult
 from ..resources import is_inside
-from ..templates_env import PACKAGE_STYLES, PACKAGE_TEMPLATES, book_stylesheet, style_path
+from ..templates_env import PACKAGE_STYLES, PACKAGE_TEMPLATES
+from .background import BackgroundPdf
 
 HOST = "127.0.0.1"
 #: What a change can touch: besides these folders, book.yaml and the .bib files at the top.
@@ -38,7 +41,6 @@ POLL_SECONDS = 0.2
 SERVED_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                 ".svg": "image/svg+xml", ".webp": "image/webp", ".css": "text/css", ".otf": "font/otf",
                 ".ttf": "font/ttf"}
-_NOTE_IDS = re.compile(r'\b(id|href)="(#?)(fn\d+|fnref\d+|footnotes)"')
 
 
 def watched_files(root: Path, out_dir: Path) -> dict[str, float]:
@@ -61,43 +63,6 @@ def watched_files(root: Path, out_dir: Path) -> dict[str, float]:
 
 def changed_paths(before: dict[str, float], after: dict[str, float]) -> list[str]:
     return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-
-
-def preview_html(root: Path, cache: Cache, generation: int) -> str:
-    """The whole book as one HTML page, notes at the end of each chapter, ready to serve."""
-    from ..book import load_book
-    from ..convert import title_and_body_html
-    from ..fonts import TEXT_FAMILY, cjk_face, font_face_css, mono_faces
-    from ..pipeline import prepare
-    from ..render.shared.html import book_html
-
-    book = load_book(root)
-    prepared = prepare(book, cache, html=False)
-    for part in prepared.parts:
-        source = part.chapter.path if part.chapter else book.config.bibliography
-        part.title_html, body = title_and_body_html(part.title_ast, part.body_ast, source, cache, notes_inline=False)
-        # every chapter numbers its notes from 1; keep the links inside their chapter
-        part.body_html = _NOTE_IDS.sub(lambda m: f'{m[1]}="{m[2]}{part.slug}-{m[3]}"', body)
-    fonts = [TEXT_FAMILY]
-    cjk = cjk_face(prepared.text_characters(), cache)  # the subset the PDF uses, served from .cache
-    # code's face (issue 15): the static instances the PDF uses, served from .cache too
-    cjk_css = "<style>\n" + font_face_css(mono_faces(cache), lambda path: "/" + book.rel(path)) + "</style>\n"
-    if cjk is not None:
-        fonts.append(cjk.family)
-        cjk_css += "<style>\n" + font_face_css([cjk], lambda path: "/" + book.rel(path)) + "</style>\n"
-    html = book_html(prepared, variant="preview", fonts=fonts)
-    # a book's own stylesheets are served from where they are, so their url()s resolve as in the PDF
-    own_epub_css = style_path(root, "epub.css") == root / "styles" / "epub.css"
-    epub_href = "/styles/epub.css" if own_epub_css else "/_bookkit/epub.css"
-    head = (f'<meta name="bookkit-generation" content="{generation}">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            '<link rel="stylesheet" href="/_bookkit/fonts.css">\n'
-            f'<link rel="stylesheet" href="{epub_href}">\n'
-            '<link rel="stylesheet" href="/_bookkit/preview.css">\n')
-    if book_stylesheet(root):
-        head += '<link rel="stylesheet" href="/styles/book.css">\n'
-    head += cjk_css + '<script src="/_bookkit/reload.js" defer></script>\n'
-    return html.replace("</head>", head + "</head>", 1)
 
 
 @dataclass
@@ -176,10 +141,11 @@ def make_handler(root: Path, state: State) -> type[BaseHTTPRequestHandler]:
 class Watcher:
     """Polls the book's files, rebuilds the preview, and keeps a PDF build going behind it."""
 
-    def __init__(self, root: Path, out_dir: Path, cache: Cache, console, pdf: bool = True):
+    def __init__(self, root: Path, out_dir: Path, cache: Cache, console, run: Callable[[list[str]], int],
+                 pdf: bool = True):
         self.root, self.out_dir, self.cache, self.console = root, out_dir, cache, console
         self.state = State()
-        self.pdf = BackgroundPdf(root, out_dir) if pdf else None
+        self.pdf = BackgroundPdf(root, out_dir, run) if pdf else None
         self.pdf_started = 0.0
 
     def rebuild(self, why: str) -> None:
@@ -191,7 +157,7 @@ class Watcher:
             with self.state.lock:
                 self.state.pdf = "PDF building"
         try:
-            html = preview_html(self.root, self.cache, self.state.generation + 1)
+            html = self.preview(self.state.generation + 1)
         except BookError as exc:
             self._failed(exc.diagnostics)
             return
@@ -203,6 +169,18 @@ class Watcher:
             self.state.html = html
             self.state.errors = []
         self.console.step(f"preview updated in {time.monotonic() - started:.2f}s ({why})")
+
+    def preview(self, generation: int) -> str:
+        """The page, from the web renderer: the book loaded and prepared as it asks (no HTML per part)."""
+        from ..book import load_book
+        from ..pipeline import prepare
+
+        web = registry.get("web")
+        prepared = prepare(load_book(self.root), self.cache, html=web.needs_html)
+        context = RenderContext(self.out_dir, self.cache, argparse.Namespace(generation=generation))
+        result = web.render(prepared, context)
+        assert isinstance(result, PreviewResult)
+        return result.html
 
     def _failed(self, diags: list[Diagnostic], extra: str = "") -> None:
         lines = [d.format() for d in diags if d.is_error] + ([extra] if extra else [])
@@ -258,7 +236,8 @@ class Watcher:
                 self.pdf.stop()
 
 
-def serve(root: Path, out_dir: Path, cache: Cache, console, port: int, open_browser: bool, pdf: bool) -> None:
+def serve(root: Path, out_dir: Path, cache: Cache, console, port: int, open_browser: bool, pdf: bool,
+          run: Callable[[list[str]], int]) -> None:
     """Bind 127.0.0.1:port (0 picks a free port), say where, and watch until interrupted."""
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -267,7 +246,7 @@ def serve(root: Path, out_dir: Path, cache: Cache, console, port: int, open_brow
     # Ctrl-C stops watch even when it was started with SIGINT ignored (a background job of a
     # non-interactive shell), which Python would otherwise leave as it found it
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    watcher = Watcher(root, out_dir, cache, console, pdf=pdf)
+    watcher = Watcher(root, out_dir, cache, console, run, pdf=pdf)
     server = ThreadingHTTPServer((HOST, port), make_handler(root, watcher.state))
     server.daemon_threads = True
     url = f"http://{HOST}:{server.server_address[1]}/"

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from ...cache import Cache
 from ...pipeline import Prepared
 
-
 #: PageMark.paragraph for a page that starts after the section's last paragraph (a blank at its end)
 END = -1
 
@@ -38,7 +37,7 @@ class PageMark:
 def print_page_marks(prepared: Prepared, cache: Cache) -> list[PageMark]:
     """One mark per print page the EPUB's text has, in page order; [] if it cannot be laid out in parts."""
     from ..shared.printlayout.incremental import can_lay_out_in_parts, lay_out_in_parts
-    from ..pdf.assemble import page_label_ranges
+    from ..shared.printlayout.pagelabels import page_label_ranges
 
     if not can_lay_out_in_parts(prepared):
         return []

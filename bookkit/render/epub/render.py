@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ... import __version__
 from ...cache import Cache, atomic_write, digest
+from ...caption_lists import caption_lists
 from ...check import MATH_WARNING
 from ...code import HIGHLIGHT_OPTION, uses_code
 from ...convert import pandoc_version, run_pandoc
@@ -34,11 +35,10 @@ from ...outputs import build_datetime, build_timestamp
 from ...pipeline import Prepared
 from ...templates_env import book_stylesheet, style_path
 from ...transforms import str_inlines
-from ..cover.render import render_cover_image
+from ..shared.coverart import render_cover_image
 from .package import PackageFacts, finish_epub
-from .styles import epub_stylesheet
-from ...caption_lists import caption_lists
 from .pagelist import print_page_marks
+from .styles import epub_stylesheet
 
 #: zip timestamps cannot be earlier than 1980
 _ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)

@@ -11,18 +11,10 @@ import io
 import re
 import uuid
 
+from ..shared.printlayout.pagelabels import page_label_ranges
+
 #: CSS counter styles to PDF page-label styles
 LABEL_STYLES = {"lower-roman": "/r", "upper-roman": "/R", "decimal": "/D"}
-
-
-def page_label_ranges(pages: int, body_start: int | None) -> list[tuple[int, str, int]]:
-    """(first page index, style, first number): roman front matter, arabic from the body."""
-    if not body_start:
-        return [(0, "decimal", 1)]
-    ranges = [(0, "lower-roman", 1)]
-    if body_start < pages:
-        ranges.append((body_start, "decimal", 1))
-    return ranges
 
 
 def add_page_labels(pdf_bytes: bytes, ranges: list[tuple[int, str, int]]) -> bytes:

@@ -10,9 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ... import __version__
+from ...caption_lists import caption_lists
 from ...pipeline import Prepared
 from ...templates_env import environment
-from ...caption_lists import caption_lists
 
 
 def book_html(prepared: Prepared, variant: str = "print", fonts: list[str] | None = None,

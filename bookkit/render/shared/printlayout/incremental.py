@@ -19,10 +19,11 @@ import re
 from dataclasses import dataclass, field
 
 from ....cache import Cache, atomic_write
+from ....caption_lists import caption_lists, folio_css, held_ids
 from ....check import stylesheet_messages
-from ....diagnostics import BookError, Diagnostic
 from ....code import uses_code
 from ....crossref import fill_pages, page_labels
+from ....diagnostics import BookError, Diagnostic
 from ....fonts import font_face_css, print_faces
 from ....index import IndexPart, anchor_pages, numbered_index
 from ....index import anchors as index_anchors
@@ -30,11 +31,9 @@ from ....outputs import build_timestamp
 from ....pipeline import Prepared
 from ....templates_env import print_stylesheets
 from ..html import book_html
-from ....caption_lists import caption_lists, folio_css, held_ids
+from .geometry import NOTE_PASSES, first_gutter, kdp_gutter, page_css
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs
 from .parts import HIDDEN_FLOW_CSS, NO_MARGINS_CSS, LayoutStats, PartResult, PartSpec, lay_out_all, margins_html
-from ...pdf.render import NOTE_PASSES, first_gutter, kdp_gutter, page_css
-
 
 #: file in the cache folder holding the gutter of the last print build
 GUTTER_HINT = "pdf-gutter.txt"

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ....locate import source_lines
 from ....diagnostics import Diagnostic, warning
+from ....locate import source_lines
 
 #: one note each: a bracketed citation group, a `[^label]` reference, an in-text `@key`
 _NOTE_SITE = re.compile(

@@ -14,7 +14,6 @@ page). pdfpost.py stacks the two. The front matter is small and laid out whole.
 
 from __future__ import annotations
 
-import functools
 import html as htmlmod
 import json
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from .... import __version__
 from ....cache import Cache, digest
 from ....diagnostics import Diagnostic
+from ..weasy import weasyprint_version
 from . import floats, weasyfix
 
 #: part layouts that need no margin boxes at all (they are drawn by the margins part)
@@ -81,8 +81,8 @@ def lay_out(spec: PartSpec) -> PartResult:
     from weasyprint.text.fonts import FontConfiguration
 
     from ..fetch import SafeFetcher
+    from ..weasy import captured_warnings
     from .notecheck import note_places, paragraphs_to_push, push_css
-    from ...pdf.render import captured_warnings
     from .weasyfix import apply as patch_weasyprint
 
     patch_weasyprint()
@@ -203,14 +203,6 @@ def lay_out_all(specs: list[PartSpec], cache: Cache, jobs: int, stats: LayoutSta
         _store(cache, keys[i], results[i])
         stats.laid_out.append(specs[i].name)
     return results  # type: ignore[return-value]
-
-
-@functools.cache
-def weasyprint_version() -> str:
-    """From the installed package's metadata: importing WeasyPrint takes half a second."""
-    from importlib.metadata import version
-
-    return version("weasyprint")
 
 
 def margins_html(part_html: str, title: str, pages: int) -> str:
