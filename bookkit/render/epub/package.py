@@ -10,29 +10,22 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from ...matter import ROLES as MATTER_ROLES
+from .accessibility import ContentStats, accessibility_entries, count_content
+from .pagebreaks import place_page_breaks
+from .xhtml import EPUB_TYPE, NS, XML_LANG, parse, serialize
 
-NS = {
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "x": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-}
-EPUB_TYPE = "{%s}type" % NS["epub"]
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ROLES = {"chapter": "doc-chapter", "preface": "doc-preface", "appendix": "doc-appendix",
          "bibliography": "doc-bibliography", "index": "doc-index",
          **{r.epub_type: r.aria for r in MATTER_ROLES.values() if r.epub_type}}  # issue 16: bookkit/matter.py
 #: the landmarks a section's epub:type adds, with their labels
 LANDMARKS = {"bodymatter": "Start of Content", "bibliography": "Bibliography", "index": "Index",
              **{r.epub_type: r.label for r in MATTER_ROLES.values() if r.landmark}}
-CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
 
 @dataclass
@@ -117,20 +110,12 @@ def _write_zip(files: dict[str, bytes], when) -> bytes:
     return out.getvalue()
 
 
-def _parse(data: bytes) -> etree._ElementTree:
-    return etree.ElementTree(etree.fromstring(data, etree.XMLParser(remove_blank_text=False, resolve_entities=False)))
-
-
-def _serialize(tree: etree._ElementTree) -> bytes:
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
-
-
 def _finish_xhtml(data: bytes, stats: ContentStats, facts: PackageFacts) -> tuple[bytes, list[str], list[str]]:
     """Roles, body matter type, xml:lang, note back-links, page breaks.
 
     Returns the landmark kinds found and the page labels placed in this file.
     """
-    tree = _parse(data)
+    tree = parse(data)
     root = tree.getroot()
     found: list[str] = []
     body = root.find("x:body", NS)
@@ -154,7 +139,7 @@ def _finish_xhtml(data: bytes, stats: ContentStats, facts: PackageFacts) -> tupl
     for el in root.iter("{%s}*" % NS["x"]):
         if el.get("lang") and not el.get(XML_LANG):
             el.set(XML_LANG, el.get("lang"))
-    _count_content(root, stats)
+    count_content(root, stats)
     for aside in root.iter("{%s}aside" % NS["x"]):
         ident = aside.get("id", "")
         if aside.get("role") != "doc-footnote" or not ident.startswith("fn"):
@@ -178,106 +163,12 @@ def _finish_xhtml(data: bytes, stats: ContentStats, facts: PackageFacts) -> tupl
         if body is not None and body.get("id") == "cover":
             svg.set("role", "img")
             svg.set("aria-label", f"Cover of {facts.title}" if facts.title else "Cover")
-    placed = _place_page_breaks(root, facts.marks)
-    return _serialize(tree), found, placed
-
-
-def _pagebreak(label: str):
-    span = etree.Element("{%s}span" % NS["x"], id=f"page-{label}", role="doc-pagebreak")
-    span.set(EPUB_TYPE, "pagebreak")
-    span.set("aria-label", label)
-    return span
-
-
-def _place_page_breaks(root, marks: list) -> list[str]:
-    """Insert a page-break marker where each print page of this file's sections begins."""
-    placed: list[str] = []
-    sections = {el.get("id"): el for el in root.findall("x:body/x:section", NS)}
-    for mark in marks:
-        section = sections.get(mark.section)
-        if section is None:
-            continue
-        span = _pagebreak(mark.label)
-        paragraphs = [p for p in section.iter("{%s}p" % NS["x"])]
-        target = next((el for el in section.iter() if el.get("id") == mark.anchor), None) if mark.anchor else None
-        if target is not None:  # a page that starts with an element, not a paragraph (a figure)
-            span.tail = "\n"
-            target.addprevious(span)
-        elif mark.paragraph < 0:  # a blank page after the section's end
-            span.tail = "\n"
-            section.append(span)
-        elif mark.paragraph == 0 or mark.paragraph > len(paragraphs):
-            heading = section.find("x:h1", NS)
-            index = list(section).index(heading) if heading is not None else 0
-            span.tail = "\n"
-            section.insert(index, span)
-        else:
-            _insert_at_text(paragraphs[mark.paragraph - 1], mark.line, span)
-        placed.append(mark.label)
-    return placed
-
-
-def _insert_at_text(paragraph, line: str, span) -> None:
-    """Put `span` where `line` starts inside the paragraph's text (note calls skipped)."""
-    slots = []  # (element, "text"|"tail", string) in reading order
-
-    def walk(el, skip):
-        if not skip:
-            slots.append((el, "text", el.text or ""))
-        for child in el:
-            inner_skip = skip or "footnote-ref" in (child.get("class") or "")
-            walk(child, inner_skip)
-            slots.append((child, "tail", child.tail or ""))
-
-    walk(paragraph, False)
-    flat, owners = "", []
-    for i, (_, _, text) in enumerate(slots):
-        for j, ch in enumerate(text):
-            if not ch.isspace():
-                flat += ch
-                owners.append((i, j))
-    # the print line may carry invisible format characters the EPUB has not: a soft hyphen,
-    # the word joiner that keeps a note call with its word
-    wanted = "".join(ch for ch in line if not ch.isspace() and unicodedata.category(ch) != "Cf").rstrip("-‐")
-    for size in (24, 12, 6):
-        probe = wanted[:size]
-        at = flat.find(probe) if probe else -1
-        if at >= 0:
-            break
-    heading = _heading_before(paragraph) if at == 0 else None
-    if heading is not None:
-        # The page starts with the paragraph's first line, so the heading kept with it
-        # (print.css: `break-after: avoid`) opens the page: the page starts before it.
-        span.tail = "\n"
-        heading.addprevious(span)
-        return
-    if at <= 0:
-        span.tail = paragraph.text
-        paragraph.text = None
-        paragraph.insert(0, span)
-        return
-    slot, offset = owners[at]
-    el, where, text = slots[slot]
-    while offset > 0 and not text[offset - 1].isspace():  # a hyphenated word: mark where it starts
-        offset -= 1
-    if where == "text":
-        el.text, span.tail = text[:offset], text[offset:]
-        el.insert(0, span)
-    else:
-        el.tail, span.tail = text[:offset], text[offset:]
-        el.addnext(span)
-
-
-def _heading_before(paragraph):
-    """The section heading (h2–h6) right before `paragraph`, if there is one."""
-    previous = paragraph.getprevious()
-    if previous is not None and previous.tag in {"{%s}h%d" % (NS["x"], n) for n in range(2, 7)}:
-        return previous
-    return None
+    placed = place_page_breaks(root, facts.marks)
+    return serialize(tree), found, placed
 
 
 def _ids(data: bytes) -> list[str]:
-    return [el.get("id") for el in _parse(data).getroot().iter() if el.get("id")]
+    return [el.get("id") for el in parse(data).getroot().iter() if el.get("id")]
 
 
 def _caption_navs(lists: list, id_files: dict[str, str]) -> list:
@@ -306,7 +197,7 @@ def _caption_navs(lists: list, id_files: dict[str, str]) -> list:
 
 def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[tuple[str, str]],
                 caption_navs: list = ()) -> bytes:
-    tree = _parse(data)
+    tree = parse(data)
     root = tree.getroot()
     nav = root.find(".//x:nav[@id='landmarks']", NS)
     if nav is None:
@@ -338,93 +229,11 @@ def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[
         a.set(EPUB_TYPE, kind)
         a.text = LANDMARKS[kind]
         li.tail = "\n"
-    return _serialize(tree)
-
-
-def _count_content(root, stats: ContentStats) -> None:
-    """Add what one XHTML file holds to the book's accessibility facts."""
-    for img in root.iter("{%s}img" % NS["x"]):
-        stats.images += 1
-        if not (img.get("alt") or "").strip():
-            stats.images_without_alt += 1
-    for link in root.iter("{%s}a" % NS["x"]):
-        if link.get("href") and not ("".join(link.itertext()).strip() or link.get("aria-label")
-                                     or any((i.get("alt") or "").strip() for i in link.iter("{%s}img" % NS["x"]))):
-            stats.links_without_text += 1
-    for table in root.iter("{%s}table" % NS["x"]):
-        stats.tables += 1
-        if table.find(".//x:th", NS) is None:
-            stats.tables_without_headers += 1
-    for el in root.iter("{%s}*" % NS["x"]):
-        if el.get("lang"):
-            stats.languages.add(el.get("lang"))
-    stats.notes += sum(1 for a in root.iter("{%s}aside" % NS["x"]) if a.get("role") == "doc-footnote")
-
-
-@dataclass
-class ContentStats:
-    """What the book's XHTML holds, from which its accessibility metadata is derived."""
-
-    images: int = 0
-    images_without_alt: int = 0
-    links_without_text: int = 0
-    tables: int = 0
-    tables_without_headers: int = 0
-    notes: int = 0
-    languages: set = field(default_factory=set)
-
-    def unmet(self) -> list[str]:
-        """What keeps the book from the WCAG 2.2 AA claim, of what a build can verify."""
-        out = []
-        if self.images_without_alt:
-            out.append(f"images without a text alternative: {self.images_without_alt} of {self.images}")
-        if self.links_without_text:
-            out.append(f"links without text: {self.links_without_text}")
-        if self.tables_without_headers:
-            out.append(f"tables without header cells: {self.tables_without_headers} of {self.tables}")
-        return out
-
-
-#: Names of the languages a passage may be marked with, for the summary.
-LANGUAGE_NAMES = {"zh-Hans": "Simplified Chinese", "zh-Hant": "Traditional Chinese", "zh": "Chinese"}
-
-
-def accessibility_entries(stats: ContentStats, page_list: bool, lang: str) -> list[tuple[str, str]]:
-    """The schema.org accessibility properties and the conformance claim, true of this book."""
-    modes = ["textual"] + (["visual"] if stats.images else [])
-    sufficient = ["textual,visual"] if stats.images else []
-    if not stats.images_without_alt:
-        sufficient.insert(0, "textual")
-    features = ["tableOfContents", "readingOrder", "structuralNavigation", "displayTransformability"]
-    if stats.images and not stats.images_without_alt:
-        features.append("alternativeText")
-    if page_list:
-        features += ["pageNavigation", "pageBreakMarkers"]
-    summary = "Reflowable text with a navigable table of contents, landmarks and headings."
-    if stats.notes:
-        summary += " Notes link to their references and back."
-    other = sorted(l for l in stats.languages if l.split("-")[0].lower() != lang.split("-")[0].lower())
-    if other:
-        names = ", ".join(LANGUAGE_NAMES.get(l, l) for l in other)
-        summary += f" Passages in {names} are marked with their language."
-    if stats.images and not stats.images_without_alt:
-        summary += " Every image has a text alternative."
-    if page_list:
-        summary += " Page numbers follow the print edition."
-    unmet = stats.unmet()
-    if unmet:
-        summary += " No WCAG conformance is claimed (" + "; ".join(unmet) + ")."
-    entries = [("schema:accessMode", m) for m in modes]
-    entries += [("schema:accessModeSufficient", m) for m in sufficient]
-    entries += [("schema:accessibilityFeature", f) for f in features]
-    entries += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
-    if not unmet:
-        entries.append(("dcterms:conformsTo", CONFORMS_TO))
-    return entries
+    return serialize(tree)
 
 
 def _finish_opf(data: bytes, facts: PackageFacts, stats: ContentStats) -> bytes:
-    tree = _parse(data)
+    tree = parse(data)
     meta = tree.getroot().find("opf:metadata", NS)
     for el in list(meta):
         prop = el.get("property", "")

@@ -24,18 +24,15 @@ import functools
 import html as htmlmod
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 
 from ....cache import digest
+from .floatpages import FLOW_ATTR, float_candidate, page_blocks, walk
+from .outline import Element, Outline, chapter_body, is_float, top_level
 
-#: attribute naming the chapter body's top-level blocks, so a layout's boxes name them
-FLOW_ATTR = "data-flow"
 #: figures moved at most, per part (each costs two layouts)
 FLOAT_PASSES = 4
-#: an empty foot larger than this share of the page area makes the figure float
-FLOAT_GAP = 0.1
 #: class on the first half of a paragraph split by a float, and on its second half
 SPLIT_CLASS, CONTINUED_CLASS = "float-split", "float-continued"
 #: how a split paragraph's halves are set (they read as one paragraph; the second half shares the
@@ -43,117 +40,21 @@ SPLIT_CLASS, CONTINUED_CLASS = "float-split", "float-continued"
 FLOAT_CSS = (f".{SPLIT_CLASS} {{ text-align-last: justify; }}\n"
              f".{CONTINUED_CLASS} {{ text-indent: 0 !important; break-before: auto !important; }}\n")
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_CONTAINERS = {"section"}
-_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _HYPHENS = "\u2010-\u00ad"
-
-
-@dataclass
-class Element:
-    tag: str
-    attrs: dict
-    start: int  # offset of "<tag"
-    open_end: int  # offset after the start tag
-    end: int = -1  # offset after the end tag
-    parent: "Element | None" = None
-    children: list = field(default_factory=list)
-
-    @property
-    def classes(self) -> set[str]:
-        return set((self.attrs.get("class") or "").split())
-
-    def descendants(self):
-        for child in self.children:
-            yield child
-            yield from child.descendants()
-
-
-class _Outline(HTMLParser):
-    """Elements of an HTML string with their offsets; `ok` is False if its tags do not nest."""
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=False)
-        self.text = text
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.root = Element("#root", {}, 0, 0, len(text))
-        self.stack = [self.root]
-        self.ok = True
-        self.feed(text)
-        self.close()
-        if len(self.stack) != 1:
-            self.ok = False
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
-
-    def _open(self, tag, attrs, closed: bool):
-        start = self._offset()
-        el = Element(tag, {k: v or "" for k, v in attrs}, start, start + len(self.get_starttag_text()))
-        el.parent = self.stack[-1]
-        el.parent.children.append(el)
-        if closed or tag in _VOID:
-            el.end = el.open_end
-        else:
-            self.stack.append(el)
-
-    def handle_starttag(self, tag, attrs):
-        self._open(tag, attrs, False)
-
-    def handle_startendtag(self, tag, attrs):
-        self._open(tag, attrs, True)
-
-    def handle_endtag(self, tag):
-        if tag in _VOID:
-            return
-        if self.stack[-1].tag != tag:
-            self.ok = False
-            return
-        el = self.stack.pop()
-        at = self._offset()
-        el.end = self.text.index(">", at) + 1
-
-
-def _body(outline: _Outline) -> Element | None:
-    for el in outline.root.descendants():
-        if el.tag == "div" and "chapter-body" in el.classes:
-            return el
-    return None
-
-
-def top_level(body: Element) -> list[Element]:
-    """The chapter body's blocks, looking through `<section>` wrappers."""
-    out = []
-    for child in body.children:
-        if child.tag in _CONTAINERS:
-            out += top_level(child)
-        else:
-            out.append(child)
-    return out
-
-
-def is_float(el: Element) -> bool:
-    """A figure or captioned table that may float (not opted out with `.here` / `fig-pos="H"`)."""
-    if not (el.tag == "figure" or (el.tag == "div" and "table-block" in el.classes)):
-        return False
-    for node in [el, *el.descendants()]:
-        if "here" in node.classes or node.attrs.get("fig-pos", "").lower() in ("h", "!h") \
-                or node.attrs.get("data-fig-pos", "").lower() in ("h", "!h"):
-            return False
-    return True
 
 
 @functools.cache
 def cache_key() -> str:
-    """This module's source: a change to how figures float is a change to every part's layout."""
-    return digest(Path(__file__).read_bytes())
+    """The float pass's source (this module and the two it reads with): a change to how figures
+    float is a change to every part's layout."""
+    here = Path(__file__).parent
+    return digest(*(here.joinpath(name).read_bytes() for name in ("floats.py", "floatpages.py", "outline.py")))
 
 
 def mark_blocks(html: str) -> str:
     """`html` with `data-flow="N"` on every top-level block of the chapter body (unchanged if it cannot tell)."""
-    outline = _Outline(html)
-    body = _body(outline) if outline.ok else None
+    outline = Outline(html)
+    body = chapter_body(outline) if outline.ok else None
     if body is None:
         return html
     out, last = [], 0
@@ -165,63 +66,6 @@ def mark_blocks(html: str) -> str:
 
 
 # ---------- reading the layout ----------
-
-def _walk(box):
-    yield box
-    for child in getattr(box, "children", None) or ():
-        yield from _walk(child)
-
-
-def _flow_id(box) -> str | None:
-    element = getattr(box, "element", None)
-    if element is None or getattr(box, "pseudo_type", None):
-        return None
-    return element.get(FLOW_ATTR)
-
-
-def _page_blocks(page) -> list[tuple[str, object]]:
-    """(flow id, box) of each top-level block on the page, in order (each once)."""
-    seen, out = set(), []
-    for box in _walk(page._page_box.children[0]):
-        ident = _flow_id(box)
-        if ident and ident not in seen:
-            seen.add(ident)
-            out.append((ident, box))
-    return out
-
-
-def empty_foot(page) -> float:
-    """Height of the page area below its last line (and above its notes), in CSS px."""
-    page_box = page._page_box
-    flow, *areas = page_box.children
-    bottom = page_box.content_box_y() + page_box.height
-    for area in areas:
-        if type(area).__name__ == "FootnoteAreaBox" and area.children:
-            bottom = min(bottom, area.position_y)
-    lowest = page_box.content_box_y()
-    for box in _walk(flow):
-        kind = type(box).__name__
-        if kind == "LineBox" or kind.endswith("ReplacedBox") or kind == "TableBox":
-            lowest = max(lowest, box.position_y + box.margin_height())
-    return bottom - lowest
-
-
-def float_candidate(document, done: set[str], tags: dict[str, bool]) -> tuple[str, int] | None:
-    """(flow id, page index) of the first figure that opens a page after a page with a large empty foot."""
-    for index in range(1, len(document.pages)):
-        for ident, box in _page_blocks(document.pages[index]):
-            if box.element_tag in _HEADINGS:
-                continue
-            if tags.get(ident) and ident not in done and _opens_here(document, index, ident):
-                page_box = document.pages[index - 1]._page_box
-                if empty_foot(document.pages[index - 1]) > FLOAT_GAP * page_box.height:
-                    return ident, index
-            break
-    return None
-
-
-def _opens_here(document, index: int, ident: str) -> bool:
-    return all(i != ident for i, _ in _page_blocks(document.pages[index - 1]))
 
 
 # ---------- moving a figure ----------
@@ -242,14 +86,14 @@ def break_place(document, index: int, html: str, ident: str) -> Place | None:
     """Where page `index` of a layout without the figure begins, as a place in `html`."""
     if index >= len(document.pages):
         return None  # the text after the figure does not reach the next page
-    blocks = _page_blocks(document.pages[index])
+    blocks = page_blocks(document.pages[index])
     if not blocks:
         return None
     first, box = blocks[0]
     order = _flow_order(html)
     if first not in order or order.index(first) <= order.index(ident):
         return None
-    previous = dict(_page_blocks(document.pages[index - 1]))
+    previous = dict(page_blocks(document.pages[index - 1]))
     if first not in previous:
         return Place(first)
     if box.element_tag != "p":  # a list or quotation that runs on: the figure follows it
@@ -309,7 +153,7 @@ def _split_place(html: str, ident: str, before_box, after_box) -> Place | None:
             i += 1
         else:
             unmatched.append(ch)
-    lines = [b for b in _walk(after_box) if type(b).__name__ == "LineBox"]
+    lines = [b for b in walk(after_box) if type(b).__name__ == "LineBox"]
     head = "".join(_chars(_text_boxes(lines[0])))[:12] if lines else ""
     if len(unmatched) > 1 or i >= len(source) or not head \
             or "".join(c for c, _ in source[i:i + len(head)]) != head:
@@ -319,8 +163,8 @@ def _split_place(html: str, ident: str, before_box, after_box) -> Place | None:
 
 
 def _element(html: str, ident: str) -> Element | None:
-    outline = _Outline(html)
-    body = _body(outline) if outline.ok else None
+    outline = Outline(html)
+    body = chapter_body(outline) if outline.ok else None
     if body is None:
         return None
     return next((el for el in top_level(body) if el.attrs.get(FLOW_ATTR) == ident), None)
@@ -359,8 +203,8 @@ def _without_id(start_tag: str) -> str:
 
 def float_tags(html: str) -> dict[str, bool]:
     """flow id → whether that block may float."""
-    outline = _Outline(html)
-    body = _body(outline) if outline.ok else None
+    outline = Outline(html)
+    body = chapter_body(outline) if outline.ok else None
     if body is None:
         return {}
     return {el.attrs[FLOW_ATTR]: is_float(el) for el in top_level(body) if FLOW_ATTR in el.attrs}
@@ -416,7 +260,7 @@ def replay(html: str, moves: list[list]) -> str:
 
 def replay_in_book(html: str, moves: dict[str, list[list]]) -> str:
     """The whole book's HTML with each chapter's moves (by the chapter's section id) replayed."""
-    outline = _Outline(html)
+    outline = Outline(html)
     if not outline.ok or not any(moves.values()):
         return html
     sections = [el for el in outline.root.descendants()
