@@ -85,7 +85,8 @@ def build_parser(default_book: Path | None = None) -> argparse.ArgumentParser:
         renderer.add_arguments(p)
 
     built = registry.built_by_all()
-    names = " and ".join(r.title for r in built)
+    titles = [r.title for r in built]
+    names = " and ".join(filter(None, [", ".join(titles[:-1]), titles[-1] if titles else ""]))
     p = subs.add_parser("all", help=f"build {names}", description=f"Build {names}.")
     _common(p)
     if any(r.draft for r in built):
