@@ -8,6 +8,7 @@ from another.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -99,9 +100,12 @@ def build(args, book_root: Path, console: Console, renderers: list[Renderer]) ->
     pin_source_date(prepared.book.config.date)  # no clock in the bytes
     out_dir = output_folder(args, book_root)
     diags = list(prepared.report.warnings)
-    with build_lock(out_dir):  # a book that does not validate never creates the folder
-        for renderer in renderers:
+    with contextlib.ExitStack() as locked:
+        for index, renderer in enumerate(renderers):
             options = argparse.Namespace(**{**renderer.defaults(), **vars(args)})
+            console.step(renderer.announce(prepared, options))
+            if index == 0:  # said what it builds, it waits here while another build holds the folder
+                locked.enter_context(build_lock(out_dir))  # (a book that does not validate never creates it)
             context = RenderContext(out_dir, cache, options, step=console.step, detail=console.detail,
                                     show=lambda path: show_path(path, book_root))
             result = renderer.render(prepared, context)

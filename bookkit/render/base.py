@@ -84,10 +84,15 @@ class Renderer(ABC):
         self.add_arguments(parser)
         return vars(parser.parse_args([]))
 
+    def announce(self, prepared: Prepared, options: argparse.Namespace) -> str:
+        """The progress line printed as it starts (before the build waits for the output folder)."""
+        return f"Writing {self.title}"
+
     def outputs(self, slug: str, options: argparse.Namespace) -> list[str]:
         """The file names (in the output folder) a build with these options writes."""
         return [pattern.format(slug=slug) for pattern in self.patterns]
 
     @abstractmethod
     def render(self, prepared: Prepared, context: RenderContext) -> RenderResult:
-        """Write the output into `context.out_dir`; raise BookError on a problem in the book."""
+        """Write the output into `context.out_dir` (after `announce`, under the folder's lock);
+        raise BookError on a problem in the book."""

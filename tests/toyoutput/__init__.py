@@ -25,9 +25,11 @@ class ChapterList(Renderer):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--numbers", action="store_true", help="put a numbered chapter's number before its title")
 
+    def announce(self, prepared: Prepared, options: argparse.Namespace) -> str:
+        return "Listing the chapters"
+
     def render(self, prepared: Prepared, context: RenderContext) -> RenderResult:
         target = context.out_dir / self.outputs(prepared.book.slug, context.options)[0]
-        context.step("Listing the chapters")
         lines = [f"{part.number}. {part.title}" if context.options.numbers and part.number else part.title
                  for part in prepared.chapters]
         atomic_write(target, ("\n".join(lines) + "\n").encode("utf-8"))

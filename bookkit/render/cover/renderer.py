@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import TYPE_CHECKING
 
 from ..base import RenderContext, Renderer, RenderResult
@@ -20,11 +21,13 @@ class CoverRenderer(Renderer):
     draft = False
     patterns = ("{slug}-cover.pdf", "{slug}-cover.jpg")
 
+    def announce(self, prepared: Prepared, options: argparse.Namespace) -> str:
+        return "Drawing the cover"
+
     def render(self, prepared: Prepared, context: RenderContext) -> RenderResult:
         from .render import render_cover, render_cover_image
 
         wrap, front = (context.out_dir / name for name in self.outputs(prepared.book.slug, context.options))
-        context.step("Drawing the cover")
         result = render_cover(prepared, wrap, context.cache)
         image = render_cover_image(prepared, front, context.cache)
         summary = (f"wrote {context.show(result.path)}: {result.width:.3f} x {result.height:.3f} in, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import time
 from typing import TYPE_CHECKING
 
@@ -19,12 +20,15 @@ class EpubRenderer(Renderer):
     in_all = True
     patterns = ("{slug}.epub",)
 
+    def announce(self, prepared: Prepared, options: argparse.Namespace) -> str:
+        page_list = prepared.book.config.page_list
+        return "Writing the EPUB" + (" (its page-list follows the print layout)" if page_list else "")
+
     def render(self, prepared: Prepared, context: RenderContext) -> RenderResult:
         from .render import render_epub
 
         target = context.out_dir / self.outputs(prepared.book.slug, context.options)[0]
         page_list = prepared.book.config.page_list
-        context.step("Writing the EPUB" + (" (its page-list follows the print layout)" if page_list else ""))
         started = time.monotonic()
         result = render_epub(prepared, target, context.cache, page_list=page_list)
         context.detail(f"print layout for the page-list, pandoc EPUB writer and packaging in "

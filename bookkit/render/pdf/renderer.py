@@ -29,12 +29,14 @@ class PdfRenderer(Renderer):
     def outputs(self, slug: str, options: argparse.Namespace) -> list[str]:
         return [f"{slug}.pdf" if options.variant == "print" else f"{slug}-screen.pdf"]
 
+    def announce(self, prepared: Prepared, options: argparse.Namespace) -> str:
+        return f"Laying out the {options.variant} PDF"
+
     def render(self, prepared: Prepared, context: RenderContext) -> RenderResult:
         from .render import render_pdf
 
         variant = context.options.variant
         target = context.out_dir / self.outputs(prepared.book.slug, context.options)[0]
-        context.step(f"Laying out the {variant} PDF")
         started = time.monotonic()
         result = render_pdf(prepared, target, context.cache, variant=variant, marks=context.options.marks)
         context.detail(f"WeasyPrint layout and PDF writing in {time.monotonic() - started:.2f}s")
