@@ -172,7 +172,7 @@ def _ids(data: bytes) -> list[str]:
 
 
 def _caption_navs(lists: list, id_files: dict[str, str]) -> list:
-    """A `<nav epub:type="lof">` / `"lot"` per list of figures or tables (render/lists.py)."""
+    """A `<nav epub:type="lof">` / `"lot"` per list of figures or tables (bookkit/caption_lists.py)."""
     from urllib.parse import quote
 
     navs = []

@@ -10,7 +10,7 @@ their roman folios (the EPUB has those chapters too) and every body page with it
 arabic one. The display pages before the front chapters (half-title, title page,
 copyright page, contents) have no counterpart in the EPUB's text and no marker. A
 blank page belongs to the chapter after it: its marker sits at that chapter's start.
-Labels follow the rule the PDF's /PageLabels follow (`pdfpost.page_label_ranges`).
+Labels follow the rule the PDF's /PageLabels follow (`printlayout/pagelabels.py`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Chapters were converted one by one, so their notes are already resolved AST node
 joining the ASTs cannot mix up two chapters' `[^1]`. pandoc writes one XHTML file
 per chapter with the notes at its end, numbered from 1 in each chapter. Its styles are
 the packaged (or the book's own) `epub.css` with the fonts, then the book's `styles/book.css`
-as a second stylesheet (`epub_styles.py`); every <body> carries `variant-epub` for rules
+as a second stylesheet (`styles.py`); every <body> carries `variant-epub` for rules
 meant for the EPUB alone.
 """
 

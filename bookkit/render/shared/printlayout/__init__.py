@@ -1,1 +1,2 @@
-"""The print edition's page layout (WeasyPrint), which the PDF writes and the EPUB's page-list and the cover's spine read."""
+"""The print edition's pages (WeasyPrint): the PDF writes them; the EPUB's page-list and Index
+and the cover's spine read them."""

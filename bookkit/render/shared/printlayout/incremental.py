@@ -185,7 +185,7 @@ def _lay_out(prepared: Prepared, cache: Cache, marks: bool, jobs: int, folios: d
         borrowed.append(found)
     front_html = number_paragraphs(fill_pages(book_html(prepared, "print", font_names, parts=front_parts, front=True),
                                               folios, config.crossref))
-    # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdfpost.py
+    # The chapters' anchors are in other documents: stand-ins keep the contents' links (pdf/assemble.py
     # points them at the chapters' pages) and the folios come from the CSS built in one_pass.
     lists = caption_lists(prepared)  # their entries link to figures and tables in the chapters too
     held = [p.slug for p in chapters] + held_ids(lists, {p.slug for p in chapters})
@@ -280,7 +280,7 @@ def with_stand_ins(html: str) -> tuple[str, frozenset[str]]:
     """A chapter's HTML with an empty stand-in for each `#id` it links to that another part holds.
 
     Each part is laid out alone, so WeasyPrint would drop a link to another chapter (and
-    warn "No anchor"); with a stand-in it keeps the link, and pdfpost.py points the name
+    warn "No anchor"); with a stand-in it keeps the link, and pdf/assemble.py points the name
     at the page of the part that really holds the id.
     """
     held = set(re.findall(r'\sid="([^"]+)"', html))

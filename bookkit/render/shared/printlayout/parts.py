@@ -9,7 +9,7 @@ Folios and running heads are the exception: they depend on where a chapter
 starts. A chapter is therefore laid out twice over, cheaply split: its *content*
 with every margin box switched off (expensive, independent of its position), and
 its *margins* alone, on empty pages numbered from its first folio (about 8 ms a
-page). pdfpost.py stacks the two. The front matter is small and laid out whole.
+page). The PDF (`render/pdf/assemble.py`) stacks the two. The front matter is small and laid out whole.
 """
 
 from __future__ import annotations
