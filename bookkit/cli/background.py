@@ -14,6 +14,8 @@ import io
 import multiprocessing
 import signal
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 #: imported once by the forkserver, so that a build starts with them loaded
@@ -46,8 +48,8 @@ class BackgroundPdf:
         self.argv = ["pdf", "--book", str(root), "--out", str(out_dir), "-q"]
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(PRELOAD)
-        self.process = None
-        self.conn = None
+        self.process: BaseProcess | None = None
+        self.conn: Connection | None = None
 
     def warm_up(self) -> None:
         """Start the forkserver now, so that its imports overlap the first preview."""
@@ -70,16 +72,17 @@ class BackgroundPdf:
 
     def poll(self) -> tuple[int, str] | None:
         """(exit code, what it printed to stderr) once the build has ended, else None."""
-        if self.process is None:
+        if self.process is None or self.conn is None:
             return None
+        died = (1, "bookkit: the PDF build stopped before it finished\n")
         result = None
         try:
             if self.conn.poll():
                 result = self.conn.recv()
         except (EOFError, OSError):  # it died without a word (killed from outside)
-            result = (1, "bookkit: the PDF build stopped before it finished\n")
+            result = died
         if result is None and not self.process.is_alive():  # it may have written just before ending
-            result = self.conn.recv() if self.conn.poll() else (1, "bookkit: the PDF build stopped before it finished\n")
+            result = self.conn.recv() if self.conn.poll() else died
         if result is not None:
             self.process.join()
             self._forget()
