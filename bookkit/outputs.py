@@ -1,6 +1,7 @@
-"""Where outputs go and the fixed dates written into them.
+"""The output folder's lock and the fixed dates written into outputs.
 
-Outputs are named from the title's slug; their embedded dates come from
+Outputs are named from the title's slug by their renderers (`bookkit/render/registry.py`
+lists them); their embedded dates come from
 SOURCE_DATE_EPOCH or book.yaml's `date`, never the clock, so two builds of the
 same sources give the same bytes.
 """
@@ -36,12 +37,6 @@ def pin_source_date(date: str) -> None:
     """
     if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
         os.environ["SOURCE_DATE_EPOCH"] = str(int(build_datetime(date).timestamp()))
-
-
-def output_path(out_dir: Path, slug: str, kind: str) -> Path:
-    names = {"pdf": f"{slug}.pdf", "screen": f"{slug}-screen.pdf", "epub": f"{slug}.epub",
-             "cover": f"{slug}-cover.pdf", "cover-image": f"{slug}-cover.jpg"}
-    return out_dir / names[kind]
 
 
 #: The lock file earlier versions left in the output folder; removed under the lock.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .book import Book
 from .cache import Cache, atomic_write, digest
+from .caption_lists import anchor_captions
 from .check import run_checks, timelines
 from .code import number_captions
 from .convert import Converted, bibliography_ast, convert_all, title_and_body_html
@@ -21,7 +22,6 @@ from .index import mark_index
 from .mathtex import typeset_math
 from .matter import name_untitled
 from .pdffigure import rasterise_pdf_figures
-from .render.lists import anchor_captions
 from .sanitize import sanitize
 from .tasklists import mark_task_lists
 from .templates_env import environment

@@ -208,7 +208,7 @@ def test_the_gate_reads_a_stylesheets_urls_from_its_own_folder(book_copy):
 
 def test_a_stylesheet_base_is_part_of_the_pdf_part_cache_key():
     """A part laid out with book.css read from one folder is not reused for another."""
-    from bookkit.render.parts import PartSpec
+    from bookkit.render.shared.printlayout.parts import PartSpec
 
     def spec(base, loaded=()):
         return PartSpec("ch", "<p>x</p>", [("h1 { background: url(../images/r.png); }", base)], "file:///book/",
@@ -227,7 +227,8 @@ def test_the_preview_serves_book_stylesheets_from_styles(book_copy):
     from urllib.parse import urljoin
 
     from bookkit.cache import Cache
-    from bookkit.watch import State, make_handler, preview_html
+    from bookkit.cli.watch import State, make_handler
+    from bookkit.render.web.preview import preview_html
 
     book = book_copy("book-styles")
     (book / "styles" / "epub.css").write_text("h1 { background: url(../images/rule.png); }\n", encoding="utf-8")

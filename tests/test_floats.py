@@ -155,7 +155,7 @@ CHAPTER = ('<section class="chapter" id="c"><div class="chapter-body">\n'
 
 
 def test_top_level_blocks_are_marked_through_sections_and_here_opts_out():
-    from bookkit.render import floats
+    from bookkit.render.shared.printlayout import floats
 
     html = floats.mark_blocks(CHAPTER)
     assert floats._flow_order(html) == ["1", "2", "3", "4", "5"]
@@ -163,7 +163,7 @@ def test_top_level_blocks_are_marked_through_sections_and_here_opts_out():
 
 
 def test_a_split_paragraph_closes_and_reopens_its_inline_elements():
-    from bookkit.render import floats
+    from bookkit.render.shared.printlayout import floats
 
     html = floats.mark_blocks(CHAPTER)
     target = floats._element(html, "4")
@@ -179,7 +179,7 @@ def test_a_split_paragraph_closes_and_reopens_its_inline_elements():
 
 
 def test_a_figure_moves_before_a_block_whole():
-    from bookkit.render import floats
+    from bookkit.render.shared.printlayout import floats
 
     html = floats.mark_blocks(CHAPTER)
     out = floats.moved(html, "2", floats.Place("3"))

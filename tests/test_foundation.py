@@ -106,7 +106,7 @@ def test_bad_usage_exits_2():
 
 
 def test_help_documents_every_command_and_config_key():
-    from bookkit.cli import COMMANDS
+    from bookkit.cli.dispatch import COMMANDS
     from bookkit.config import SCHEMA
 
     text = run_cli("--help").out

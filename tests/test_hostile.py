@@ -123,7 +123,7 @@ def test_title_with_markup_characters_prints_literally_and_is_escaped_once(book_
 def test_weasyprint_fetcher_applies_the_same_gate(tmp_path):
     """The loader refuses every reference it can see; the fetcher is the backstop for
     whatever WeasyPrint asks for anyway (through the same is_inside)."""
-    from bookkit.render.fetch import SafeFetcher
+    from bookkit.render.shared.fetch import SafeFetcher
 
     book = tmp_path / "book"
     (book / "images").mkdir(parents=True)

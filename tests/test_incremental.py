@@ -86,7 +86,7 @@ def test_page_places_name_each_pages_chapter(book_copy):
     from bookkit.book import load_book
     from bookkit.cache import Cache
     from bookkit.pipeline import prepare
-    from bookkit.render.incremental import lay_out_in_parts
+    from bookkit.render.shared.printlayout.incremental import lay_out_in_parts
 
     root = book_copy("pdf-notes")
     cache = Cache(root)

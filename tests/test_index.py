@@ -216,7 +216,7 @@ def test_incremental_index_is_exact_and_reused(tmp_path):
 
 def test_preview_index_links_land_on_anchors(tmp_path):
     from bookkit.cache import Cache
-    from bookkit.watch import preview_html
+    from bookkit.render.web.preview import preview_html
 
     book = copy_book("index", tmp_path)
     page = preview_html(book, Cache(book), 1)

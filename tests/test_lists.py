@@ -116,7 +116,7 @@ def test_preview_lists_at_the_top():
     from pathlib import Path
 
     from bookkit.cache import Cache
-    from bookkit.watch import preview_html
+    from bookkit.render.web.preview import preview_html
     from conftest import BOOKS
 
     root = BOOKS / "floats"

@@ -151,7 +151,7 @@ def test_epub_font_keeps_the_small_capitals(built):
 
 def test_preview_html_has_every_construct(built):
     from bookkit.cache import Cache
-    from bookkit.watch import preview_html
+    from bookkit.render.web.preview import preview_html
 
     html = preview_html(built, Cache(built), 1)
     assert '<div class="task-list">' in html and 'class="task-box task-done"' in html

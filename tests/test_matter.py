@@ -137,7 +137,7 @@ def test_epub_passes_epubcheck_without_messages(built):
 
 def test_preview_sections_have_roles_and_untitled_pages_no_heading(built):
     from bookkit.cache import Cache
-    from bookkit.watch import preview_html
+    from bookkit.render.web.preview import preview_html
 
     html = preview_html(built, Cache(built), 1)
     dedication = re.search(r'<section class="chapter [^"]*matter-dedication[^>]*>(.*?)</section>', html, re.S)

@@ -23,7 +23,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookkit.cli import resolve_book
+from bookkit.cli.dispatch import resolve_book
 from bookkit.config import SCHEMA, load_config
 from bookkit.diagnostics import UsageError
 from bookkit.scaffold import create_book

@@ -60,11 +60,11 @@ def test_fixture_builds_without_warnings_and_no_note_moved(fixture_pdfs):
 
 def _moved_notes(root: Path, note_passes: int, line_fix: bool, monkeypatch) -> list:
     """R001 of one whole-book layout with the push passes and WeasyPrint's line fix set as asked."""
-    import bookkit.render.pdf as pdf
+    import bookkit.render.shared.printlayout.whole as pdf
     from bookkit.book import load_book
     from bookkit.cache import Cache
     from bookkit.pipeline import prepare
-    from bookkit.render import weasyfix
+    from bookkit.render.shared.printlayout import weasyfix
 
     monkeypatch.setattr(pdf, "NOTE_PASSES", note_passes)
     weasyfix.apply()
@@ -91,7 +91,7 @@ def test_fixture_moves_notes_without_the_workarounds(book_copy, monkeypatch):
 def test_line_layout_fix_alone_keeps_notes_with_calls(book_copy, monkeypatch):
     """WeasyPrint's changed line layout takes (a WeasyPrint upgrade that breaks it fails here)
     and needs no paragraph-push relayout for the fixture's notes."""
-    from bookkit.render.weasyfix import keep_notes_with_calls
+    from bookkit.render.shared.printlayout.weasyfix import keep_notes_with_calls
 
     assert keep_notes_with_calls(), "weasyfix no longer matches WeasyPrint's _linebox_layout"
     assert _moved_notes(book_copy("pdf-notes"), 0, True, monkeypatch) == []
@@ -103,8 +103,9 @@ def test_note_heights_measured_once_lay_out_as_weasyprint_does(book_copy):
     from bookkit.book import load_book
     from bookkit.cache import Cache
     from bookkit.pipeline import prepare
-    from bookkit.render import pdf, weasyfix
-    from bookkit.render.notecheck import note_places
+    from bookkit.render.shared.printlayout import weasyfix
+    from bookkit.render.shared.printlayout import whole as pdf
+    from bookkit.render.shared.printlayout.notecheck import note_places
 
     root = book_copy("pdf-notes")
     cache = Cache(root)

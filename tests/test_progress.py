@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from contextlib import redirect_stdout
 
-from bookkit.cli import Console
+from bookkit.cli.console import Console
 from conftest import run_cli
 
 

@@ -16,9 +16,9 @@ import inspect
 import pytest
 
 from bookkit.cli import main
-from bookkit.render import weasyfix
-from bookkit.render.parts import PartSpec
-from bookkit.render.weasyfix import KEEP_NOTES_WITH_CALLS, MEASURE_NOTES_ONCE
+from bookkit.render.shared.printlayout import weasyfix
+from bookkit.render.shared.printlayout.parts import PartSpec
+from bookkit.render.shared.printlayout.weasyfix import KEEP_NOTES_WITH_CALLS, MEASURE_NOTES_ONCE
 
 # 10 px lines, a footnote call that does not raise its line, no note marker: every height is known.
 STYLE = """
