@@ -32,7 +32,8 @@ PACKAGE = ROOT / "bookkit"
 
 def _sources() -> list[Path]:
     """Every module but the table (codes.py) and the constructor's own (diagnostics.py)."""
-    return [p for p in sorted(PACKAGE.rglob("*.py")) if p.name not in ("diagnostics.py", "codes.py") or p.parent != PACKAGE]
+    return [p for p in sorted(PACKAGE.rglob("*.py"))
+            if p.name not in ("diagnostics.py", "codes.py") or p.parent != PACKAGE]
 
 
 def test_list_codes_prints_every_code_with_its_severity_in_the_tables_order(tmp_path):
