@@ -23,12 +23,10 @@ from __future__ import annotations
 import copy
 import re
 from collections import deque
-from functools import lru_cache
 from typing import Any
 
 from .book import Chapter
 from .diagnostics import Diagnostic, diagnostic
-from .locate import Source
 from .rawhtml import (
     MAX_DEPTH,
     NOT_XML,
@@ -40,10 +38,9 @@ from .rawhtml import (
     unsafe_url,
     xhtml_name,
 )
+from .rawplaces import is_html, line_of, raw_lines
 from .transforms import iter_nodes
 
-#: Raw formats that end up in the print HTML or the EPUB's XHTML.
-HTML_FORMATS = {"html", "html4", "html5", "epub", "epub2", "epub3"}
 #: Of those, the formats pandoc writes into both outputs; their runs are parsed together.
 SHARED_FORMATS = {"html", "html5"}
 
@@ -90,16 +87,12 @@ def without_repaired_div_warnings(diags: list[Diagnostic], ast: dict, text: str)
     return [d for d in diags if not settled(d)]
 
 
-def _is_html(node: dict, formats: set[str] = HTML_FORMATS) -> bool:
-    return node.get("t") in ("RawBlock", "RawInline") and node["c"][0].lower() in formats
-
-
 class _Cleaner:
     def __init__(self, chapter: Chapter, ast: dict):
         self.chapter = chapter
         self.diags: list[Diagnostic] = []
         self.said: set[Diagnostic] = set()
-        self.lines = _locate_raw(chapter.text, ast)
+        self.lines = raw_lines(chapter.text, ast)
 
     def warn(self, line: int | None, code: str, message: str) -> None:
         diag = diagnostic(self.chapter.path, line, code, message)
@@ -141,7 +134,7 @@ class _Cleaner:
         kind = node.get("t")
         if kind == "Link" and unsafe_url(node["c"][2][0]):
             url = node["c"][2][0]
-            self.warn(_line_of(self.chapter.text, url[:40]), "S007",
+            self.warn(line_of(self.chapter.text, url[:40]), "S007",
                       f"removed unsafe HTML: '{url.split(':')[0].strip()}:' link")
             node["t"], node["c"] = "Span", [node["c"][0], node["c"][1]]
         if kind in ("Span", "Code", "CodeBlock", "Link", "Image", "Figure", "Table"):
@@ -172,7 +165,7 @@ class _Cleaner:
             return text
         char = bad.group()
         if char in self.chapter.text:  # else it came with a citation, and the bibliography reports it
-            self.warn(_line_of(self.chapter.text, char), "H002", control_character_message(char))
+            self.warn(line_of(self.chapter.text, char), "H002", control_character_message(char))
         return NOT_XML.sub("", text)
 
     def attr(self, attr: list) -> list:
@@ -182,9 +175,9 @@ class _Cleaner:
         for key, value in pairs:
             why = unsafe_attribute(key, value)
             if why:
-                self.warn(_line_of(self.chapter.text, value[:30] or f"{key}="), "S007", f"removed unsafe HTML: {why}")
+                self.warn(line_of(self.chapter.text, value[:30] or f"{key}="), "S007", f"removed unsafe HTML: {why}")
             elif not xhtml_name(key):
-                self.warn(_line_of(self.chapter.text, key), "H001",
+                self.warn(line_of(self.chapter.text, key), "H001",
                           f"removed the attribute '{key}': XHTML cannot carry that name")
             else:
                 keep.append([self.text(key), self.text(value)])
@@ -194,26 +187,26 @@ class _Cleaner:
 
     def run(self, nodes: list, inline: bool) -> list:
         """The run's raw HTML reported, repaired and cut back into nodes."""
-        if not any(_is_html(n) for n in nodes):
+        if not any(is_html(n) for n in nodes):
             return nodes
         open_tags: list[str] = []
         pieces = []
         for index, node in enumerate(nodes):
-            if _is_html(node, SHARED_FORMATS):
+            if is_html(node, SHARED_FORMATS):
                 if not self.report(node, open_tags):
-                    return [n for n in nodes if not _is_html(n)]
+                    return [n for n in nodes if not is_html(n)]
                 pieces.append(node["c"][1])
             else:
-                if _is_html(node):  # epub3-only and the like: cleaned on their own
+                if is_html(node):  # epub3-only and the like: cleaned on their own
                     if not self.report(node, []):
-                        return [n for n in nodes if not _is_html(n)]
+                        return [n for n in nodes if not is_html(n)]
                     node["c"][1] = self.alone(node["c"][1], inline)
                 pieces.append(placeholder(index, inline or node["t"] in ("Plain", "RawBlock")))
         chunks = repair("".join(pieces), inline)
         indices = [c for c in chunks if isinstance(c, int)]
-        if sorted(indices) != [i for i, n in enumerate(nodes) if not _is_html(n, SHARED_FORMATS)]:
+        if sorted(indices) != [i for i, n in enumerate(nodes) if not is_html(n, SHARED_FORMATS)]:
             # the parser moved a node where it cannot be cut back (table content): each fragment alone
-            return [dict(n, c=[n["c"][0], self.alone(n["c"][1], inline)]) if _is_html(n, SHARED_FORMATS) else n
+            return [dict(n, c=[n["c"][0], self.alone(n["c"][1], inline)]) if is_html(n, SHARED_FORMATS) else n
                     for n in nodes]
         kind = "RawInline" if inline else "RawBlock"
         out = []
@@ -248,7 +241,7 @@ def _stray_div_close(blocks: list) -> tuple[int, int] | None:
     """(block index, line in its text) of the first raw `</div>` among `blocks` that closes nothing there."""
     open_tags: list[str] = []
     for index, node in enumerate(blocks):
-        if _is_html(node, SHARED_FORMATS):
+        if is_html(node, SHARED_FORMATS):
             stray = next((line for line, tag in scan(node["c"][1], open_tags).strays if tag == "div"), None)
             if stray is not None:
                 return index, stray
@@ -282,56 +275,3 @@ def _end_of_line_tag(text: str, line: int) -> tuple[int, int]:
     at = low.find("</div", start)
     end = low.find(">", at)
     return at, (end + 1 if end >= 0 else len(text))
-
-
-def _locate_raw(text: str, ast: dict) -> dict[int, int | None]:
-    """The chapter line of every raw HTML node, in document order.
-
-    A cursor moves down the file: each fragment is looked for from the line of the one
-    before, and the end of a div moves it past the div's closing line, which pandoc
-    reads as no node of its own.
-    """
-    lines = text.split("\n")
-    found: dict[int, int | None] = {}
-    cursor = 0
-
-    def find(test) -> int | None:
-        return next((i for i in range(cursor, len(lines)) if test(lines[i])), None)
-
-    def visit(value) -> None:
-        nonlocal cursor
-        if isinstance(value, list):
-            for item in value:
-                visit(item)
-        elif isinstance(value, dict):
-            if _is_html(value):
-                needle = next((part.strip() for part in value["c"][1].split("\n") if part.strip()), "")
-                hit = find(lambda line: needle and needle in line) if needle else None
-                found[id(value)] = hit + 1 if hit is not None else _line_of(text, needle)
-                if hit is not None:  # a raw block has its lines to itself; several raw inlines share one
-                    cursor = hit + (value["t"] == "RawBlock")
-                return
-            visit(value.get("c", value.get("blocks")))
-            if value.get("t") == "Div":
-                end = find(lambda line: line.lstrip().startswith(("</div", ":::")))
-                cursor = end + 1 if end is not None else cursor
-
-    visit(ast.get("blocks", []))
-    return found
-
-
-def _line_of(text: str, needle: str) -> int | None:
-    """The line of the first `needle` in running text (outside code, comments and math, where the
-    same characters would be an example, not the HTML being reported); else of the first anywhere
-    (a raw `{=html}` block is fenced like code)."""
-    if not needle:
-        return None
-    source = _source(text)
-    match = source.find(needle, 0)
-    at = match.start() if match is not None else text.find(needle)
-    return source.position(at)[0] if at >= 0 else None
-
-
-@lru_cache(maxsize=8)
-def _source(text: str) -> Source:
-    return Source(text)

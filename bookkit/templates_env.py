@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -32,15 +31,13 @@ from .diagnostics import BookError, Diagnostic, diagnostic
 from .resources import (
     book_relative,
     is_inside,
-    stylesheet_files,
     vet_path,
     vet_stylesheet,
 )
+from .stylesheets import STYLE_DIR
 
 PACKAGE_TEMPLATES = resources.files("bookkit") / "templates"
-PACKAGE_STYLES = resources.files("bookkit") / "styles"
 TEMPLATE_DIR = "templates"
-STYLE_DIR = "styles"
 #: Files in a book's templates/ that are Jinja2 templates (parsed when the book loads).
 TEMPLATE_SUFFIXES = (".html", ".xhtml", ".xml", ".j2")
 #: Folders of the book the build writes to: the cache and the default output folder.
@@ -264,55 +261,3 @@ def vet_written_dirs(book_root: Path) -> list[Diagnostic]:
     return [diagnostic(folder, None, "L004", f"'{folder}' is a link to a folder outside the book folder; "
                                         "the build writes only inside the book: remove the link")
             for folder in WRITTEN_DIRS if (root / folder).is_symlink() and not is_inside(root / folder, root)]
-
-
-def style_path(book_root: Path, name: str) -> Path:
-    """A stylesheet from the book's `styles/` if it has one the gate lets through, else the
-    packaged default. (A refused one is reported when the book loads; this never reads it.)"""
-    rel = f"{STYLE_DIR}/{name}"
-    if vet_path(book_root, rel, "", "stylesheet", "missing") is None:
-        return book_root / rel
-    return Path(str(PACKAGE_STYLES / name))
-
-
-def book_stylesheet(book_root: Path) -> Path | None:
-    """The book's own `styles/book.css`, if it has one the gate lets through: every output (print
-    and screen PDF, EPUB, preview, cover) loads it after the stylesheet it starts from, so its rules
-    extend or override the defaults without copying them. Each output marks its `<body>` with
-    `variant-<output>`."""
-    rel = f"{STYLE_DIR}/book.css"
-    return book_root / rel if vet_path(book_root, rel, "", "stylesheet", "missing") is None else None
-
-
-@dataclass(frozen=True)
-class Stylesheet:
-    """A stylesheet as WeasyPrint takes it: its text, and the URL its `url()`s and `@import`s are
-    relative to, which is the stylesheet's own folder (as CSS has it, and as a linked stylesheet
-    in the cover and the preview resolves anyway)."""
-
-    path: Path
-    text: str
-    base_url: str
-
-    @classmethod
-    def read(cls, path: Path) -> Stylesheet:
-        # not resolved: a url() climbs the folders as written, as in the gate and the browser
-        return cls(path, path.read_text(encoding="utf-8"), path.parent.absolute().as_uri() + "/")
-
-    def loads(self, book_root: Path) -> list[bytes]:
-        """Path and content of each file in the book this stylesheet loads, for a cache key."""
-        root = book_root.absolute()
-        if not self.path.absolute().is_relative_to(root):  # a packaged default names no book file
-            return []
-        base_dir = self.path.parent.absolute().relative_to(root).as_posix()
-        base_dir = "" if base_dir == "." else base_dir
-        return [rel.encode() + b"\0" + (root / rel).read_bytes()
-                for rel in stylesheet_files(root, self.text, base_dir)]
-
-
-def print_stylesheets(book_root: Path) -> list[Stylesheet]:
-    """What both PDF editions load after the fonts: `print.css` (the book's or the packaged one),
-    then the book's own `book.css` if it has one."""
-    sheets = [Stylesheet.read(style_path(book_root, "print.css"))]
-    own = book_stylesheet(book_root)
-    return sheets + [Stylesheet.read(own)] if own else sheets

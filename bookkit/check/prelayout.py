@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from ..book import Chapter
 from ..diagnostics import Diagnostic, diagnostic
-from ..locate import COMMENT, Site, Source
+from ..locate import Site, Source
+from ..masks import COMMENT
 from ..tasklists import task_boxes
 from ..transforms import iter_nodes
 

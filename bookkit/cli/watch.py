@@ -30,7 +30,8 @@ from ..render import registry
 from ..render.base import RenderContext
 from ..render.web.renderer import PreviewResult
 from ..resources import is_inside
-from ..templates_env import PACKAGE_STYLES, PACKAGE_TEMPLATES
+from ..stylesheets import PACKAGE_STYLES
+from ..templates_env import PACKAGE_TEMPLATES
 from .background import BackgroundPdf
 
 HOST = "127.0.0.1"

@@ -33,7 +33,7 @@ from ...index import IndexPart, anchor_pages, numbered_index
 from ...index import anchors as index_anchors
 from ...outputs import build_datetime, build_timestamp
 from ...pipeline import Prepared
-from ...templates_env import book_stylesheet, style_path
+from ...stylesheets import book_stylesheet, style_path
 from ...transforms import str_inlines
 from ..shared.coverart import render_cover_image
 from .package import PackageFacts, finish_epub

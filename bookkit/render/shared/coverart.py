@@ -16,7 +16,8 @@ from ... import __version__
 from ...cache import Cache, atomic_write, digest
 from ...fonts import font_face_css, print_faces
 from ...pipeline import Prepared
-from ...templates_env import Stylesheet, book_stylesheet, environment
+from ...stylesheets import Stylesheet, book_stylesheet
+from ...templates_env import environment
 from .weasy import captured_warnings, weasyprint_version
 
 #: The e-book cover: 1600×2560 px, the aspect stores ask for.

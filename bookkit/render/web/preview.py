@@ -16,7 +16,7 @@ from ...cache import Cache
 from ...convert import title_and_body_html
 from ...fonts import TEXT_FAMILY, cjk_face, font_face_css, mono_faces
 from ...pipeline import Prepared, prepare
-from ...templates_env import book_stylesheet, style_path
+from ...stylesheets import book_stylesheet, style_path
 from ..shared.html import book_html
 
 _NOTE_IDS = re.compile(r'\b(id|href)="(#?)(fn\d+|fnref\d+|footnotes)"')

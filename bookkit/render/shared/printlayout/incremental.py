@@ -29,7 +29,7 @@ from ....index import IndexPart, anchor_pages, numbered_index
 from ....index import anchors as index_anchors
 from ....outputs import build_timestamp
 from ....pipeline import Prepared
-from ....templates_env import print_stylesheets
+from ....stylesheets import print_stylesheets
 from ..html import book_html
 from .geometry import NOTE_PASSES, first_gutter, kdp_gutter, page_css
 from .notecheck import NotePlace, moved_note_diagnostics, number_paragraphs

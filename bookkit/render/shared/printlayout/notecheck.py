@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ....diagnostics import Diagnostic, diagnostic
-from ....locate import source_lines
+from ....masks import source_lines
 
 #: one note each: a bracketed citation group, a `[^label]` reference, an in-text `@key`
 _NOTE_SITE = re.compile(

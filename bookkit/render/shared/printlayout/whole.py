@@ -21,7 +21,7 @@ from ....fonts import font_face_css, print_faces
 from ....index import IndexPart, anchor_pages, numbered_index
 from ....index import anchors as index_anchors
 from ....pipeline import Prepared
-from ....templates_env import Stylesheet, print_stylesheets
+from ....stylesheets import Stylesheet, print_stylesheets
 from ..html import book_html
 from ..weasy import captured_warnings
 from .floats import FLOAT_CSS, replay_in_book
