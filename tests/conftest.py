@@ -14,6 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOKS = Path(__file__).resolve().parent / "books"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true",
+                     help="rewrite tests/golden/ from what the build makes now (test_golden.py), then review git diff")
+
+
 @dataclass
 class Run:
     code: int
