@@ -101,13 +101,13 @@ def _same(a: str, b: str) -> bool:
     return squash(a) == squash(b) or squash(a).endswith(" " + squash(b))
 
 
-def book_stats(prepared: Prepared, out_dir: Path) -> dict:
-    """Per-chapter rows, a total row and where the page counts came from."""
+def book_stats(prepared: Prepared, pdf_path: Path) -> dict:
+    """Per-chapter rows, a total row and where the page counts came from (the print PDF at
+    `pdf_path`, if it has been built; the CLI names it from the PDF renderer's file names)."""
     chapters = [(part, part.chapter) for part in prepared.chapters if part.chapter is not None]
     rows: list[dict[str, Any]] = []
     for part, chapter in chapters:
         rows.append({"chapter": chapter.path, "title": part.title, **chapter_stats(part.body_ast)})
-    pdf_path = out_dir / f"{prepared.book.slug}.pdf"
     pdf_info = None
     if pdf_path.is_file():
         pages = chapter_pages(pdf_path, [row["title"] for row in rows])

@@ -70,7 +70,9 @@ def cmd_stats(args, book_root: Path, console: Console) -> int:
     from ..stats import book_stats, format_table
 
     prepared, _ = prepare_book(argparse.Namespace(**{**vars(args), "quiet": True}), book_root, Console(True, False))
-    stats = book_stats(prepared, output_folder(args, book_root))
+    pdf = registry.get("pdf")
+    pdf_name = pdf.outputs(prepared.book.slug, argparse.Namespace(**pdf.defaults()))[0]
+    stats = book_stats(prepared, output_folder(args, book_root) / pdf_name)
     if args.json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
     else:
