@@ -39,7 +39,7 @@ class Chapter:
     title: str = ""
     title_line: int | None = None
     classes: tuple[str, ...] = ()
-    number: int | None = None  # chapter number for numbered body chapters
+    number: int | str | None = None  # 3 for a numbered body chapter, "A" for an appendix
 
     untitled: bool = False  # `# {.dedication}`: the page has no title; `title` is the role's name
 
@@ -253,12 +253,17 @@ def _title(title: str | None, attrs: str | None, line: int) -> tuple[str, int, t
 
 
 def _number_chapters(chapters: list[Chapter]) -> None:
-    """Numbers for the body chapters; a chapter with a role, `.unnumbered` or `.appendix` has none."""
+    """Numbers for the body chapters (1, 2, …) and letters for the appendices (A, B, …);
+    a chapter with a role or `.unnumbered` has none."""
     number = 0
+    appendices = 0
     seen_body = False
     for chapter in chapters:
         if "appendix" in chapter.classes:
             chapter._after_body = True
+            if "unnumbered" not in chapter.classes:
+                appendices += 1
+                chapter.number = appendix_letter(appendices)
             continue
         if chapter.role is not None or "unnumbered" in chapter.classes or "frontmatter" in chapter.classes:
             chapter._after_body = seen_body
@@ -268,13 +273,22 @@ def _number_chapters(chapters: list[Chapter]) -> None:
         chapter.number = number
 
 
+def appendix_letter(position: int) -> str:
+    """A, B, …, Z, then AA, AB, … for the appendix at `position` (from 1)."""
+    letters = ""
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def matter_order(chapters: list[Chapter]) -> list[Diagnostic]:
     """P001: a front-matter role after the first numbered chapter, or a back-matter role before it.
 
     The print edition lays the front matter out before the body with roman folios, so
     a dedication read after chapter 1 would land on a page it cannot have.
     """
-    first = next((c for c in chapters if c.number is not None), None)
+    first = next((c for c in chapters if isinstance(c.number, int)), None)
     if first is None:
         return []
     out = []

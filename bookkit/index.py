@@ -182,7 +182,8 @@ def mark_index(parts: list[Converted]) -> IndexPart | None:
     root = Entry("")
     count = 0
     for part in parts:
-        label = f"ch. {part.number}" if part.number else part.title
+        label = (f"{'app.' if 'appendix' in part.classes else 'ch.'} {part.number}" if part.number
+                 else part.title)
         for n, mark in enumerate(find_marks(part.body_ast), start=1):
             if not mark.path:
                 continue

@@ -13,6 +13,10 @@ Display equations with a label — pandoc-crossref's `$$…$$ {#eq:x}` or Quarto
 `{#eq-x}` — are numbered per chapter, `(C.N)`, at the right margin; the label → number
 table is kept on the part (`Converted.equations`) for cross-references. A formula the
 converter cannot read is reported by check (M001, `check/prelayout.py`) and shown as its TeX, as code.
+
+Where only text can go — the contents, the EPUB's and the PDF's navigation, the running
+head, a reference to a section by its title — a formula is written as `plain_text`:
+its MathML read as Unicode text (`E = mc²`, `α`), never as `$…$`.
 """
 
 from __future__ import annotations
@@ -56,10 +60,21 @@ def typeset_math(part) -> None:
     number the labelled display equations and record them in `part.equations`."""
     counter = [0]
     equations: dict[str, str] = {}
+    _name_headings(part.body_ast.get("blocks", []))
     for doc in (part.title_ast, part.body_ast):
         for inlines in _lists_holding_math(doc.get("blocks", [])):
             _replace_in(inlines, part.number, counter, equations)
     part.equations = equations
+
+
+def _name_headings(blocks: list) -> None:
+    """A heading holding math gets its title as text in `data-plain-title`: print.css makes it
+    the PDF bookmark, which would otherwise leave the drawn formula out."""
+    from .transforms import iter_nodes, stringify
+
+    for node in iter_nodes(blocks):
+        if node["t"] == "Header" and _lists_holding_math(node["c"][2]):
+            node["c"][1][2].append(["plain-title", " ".join(stringify(node["c"][2]).split())])
 
 
 def _lists_holding_math(node) -> list[list]:
@@ -124,6 +139,61 @@ def _label_after(inlines: list, index: int) -> tuple[str | None, int]:
                 return match.group(1), spaces + 1
         break
     return None, 0
+
+
+#: operators set with a space either side in plain text (not inside a sub- or superscript)
+_SPACED = set("=+−-<>≤≥≠≈≡×±→←⇒∈∉⊂⊆∪∩")
+_SUPERSCRIPT = dict(zip("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ", strict=True))
+_SUBSCRIPT = dict(zip("0123456789+-−=()aeijoruvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑᵢⱼₒᵣᵤᵥₓ", strict=True))
+
+
+def plain_text(tex: str) -> str:
+    """A formula as readable Unicode text, for places that hold text only (`E = mc²`)."""
+    try:
+        mathml = to_mathml(tex, False)
+    except Unconvertible:
+        return tex.strip()
+    from lxml import etree
+
+    return " ".join(_text_of(etree.fromstring(mathml.encode("utf-8")), True).split())
+
+
+def raw_plain_text(raw: str) -> str | None:
+    """The plain text of a formula typeset_math left as raw HTML (by its `alttext`), else None."""
+    match = re.search(r'<math\b[^>]*\balttext="([^"]*)"', raw)
+    return plain_text(html.unescape(match.group(1))) if match else None
+
+
+def _text_of(element, spaced: bool) -> str:
+    name = element.tag.rsplit("}", 1)[-1]
+    children = list(element)
+    if name in ("mi", "mn", "mtext", "mo", "ms"):
+        text = (element.text or "").strip()
+        return f" {text} " if name == "mo" and spaced and text in _SPACED else text
+    if name in ("msup", "msub", "msubsup") and children:
+        base = _text_of(children[0], spaced)
+        scripts = children[1:]
+        marks = ["_", "^"] if name == "msubsup" else ["^" if name == "msup" else "_"]
+        return base + "".join(_script(_text_of(c, False), mark) for c, mark in zip(scripts, marks, strict=False))
+    if name == "mfrac" and len(children) == 2:
+        top, bottom = (_grouped(_text_of(c, False)) for c in children)
+        return f"{top}/{bottom}"
+    if name in ("msqrt", "mroot") and children:
+        return "√" + _grouped(_text_of(children[0], False))
+    if name == "mspace":
+        return ""
+    return "".join(_text_of(child, spaced) for child in children)
+
+
+def _script(text: str, mark: str) -> str:
+    table = _SUPERSCRIPT if mark == "^" else _SUBSCRIPT
+    if text and all(ch in table for ch in text):
+        return "".join(table[ch] for ch in text)
+    return mark + _grouped(text)
+
+
+def _grouped(text: str) -> str:
+    return text if len(text) <= 1 or text.isalnum() else f"({text})"
 
 
 _MATH_ELEMENT = re.compile(r"<math\b[^>]*>.*?</math>", re.S)

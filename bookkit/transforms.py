@@ -48,6 +48,8 @@ def map_blocks(blocks: list, fn: Callable[[Node], list | None]) -> list:
 
 
 def stringify(inlines: list) -> str:
+    from .mathtex import plain_text, raw_plain_text
+
     parts = []
     for node in iter_nodes(inlines):
         t = node["t"]
@@ -57,6 +59,10 @@ def stringify(inlines: list) -> str:
             parts.append(" ")
         elif t == "Note":
             continue
+        elif t == "Math":  # a title's formula as text: the contents, navigation, running head
+            parts.append(plain_text(node["c"][1]))
+        elif t == "RawInline" and node["c"][0] == "html":  # a formula typeset_math has replaced
+            parts.append(raw_plain_text(node["c"][1]) or "")
     return "".join(parts)
 
 
@@ -124,7 +130,7 @@ def figure(ident: str, src: str, alt: str, caption: list, classes: list[str]) ->
     }
 
 
-def number_figures(ast: dict, chapter_number: int | None, word: str = "Figure") -> dict[str, str]:
+def number_figures(ast: dict, chapter_number: int | str | None, word: str = "Figure") -> dict[str, str]:
     """Prefix the captions of a chapter's figures with 'Figure C.N.' (N counts per chapter; a
     part without a chapter number has plain N); returns label → number of those with an id."""
     numbers: dict[str, str] = {}

@@ -304,6 +304,23 @@ def _caption_navs(lists: list, id_files: dict[str, str]) -> list:
     return navs
 
 
+def _math_as_text(nav) -> None:
+    """A title's formula in the contents as text (`E = mc²`, mathtex.plain_text), as in the print
+    contents: a reading system's navigation shows text, and MathML there needs the OPF's `mathml`."""
+    from ..mathtex import plain_text
+
+    for span in [s for s in nav.iter(f"{{{NS['x']}}}span") if "inline-math" in (s.get("class") or "").split()]:
+        math = span.find("{http://www.w3.org/1998/Math/MathML}math")
+        text = plain_text(math.get("alttext", "")) if math is not None else "".join(span.itertext())
+        text += span.tail or ""
+        before, parent = span.getprevious(), span.getparent()
+        if before is not None:
+            before.tail = (before.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(span)
+
+
 def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[tuple[str, str]],
                 caption_navs: list = ()) -> bytes:
     tree = _parse(data)
@@ -312,6 +329,8 @@ def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[
     if nav is None:
         return data
     toc = root.find(".//x:nav[@id='toc']", NS)
+    if toc is not None:
+        _math_as_text(toc)
     for caption_nav in reversed(caption_navs):  # after the contents, in book.yaml's order
         (toc if toc is not None else nav).addnext(caption_nav)
     if pages:
