@@ -20,7 +20,8 @@ def _prepared(book):
 
 def _mark_texts(prepared) -> dict[str, str]:
     """anchor id → the marked text (a range's div: '' — its pages are checked by number)."""
-    from bookkit.index import IndexPart, _plain
+    from bookkit.index import IndexPart
+    from bookkit.index.marks import _plain
 
     found: dict[str, str] = {}
 
