@@ -134,8 +134,8 @@ def mark_index(parts: list[Converted]) -> IndexPart | None:
     root = Entry("")
     count = 0
     for part in parts:
-        label = (f"{'app.' if 'appendix' in part.classes else 'ch.'} {part.number}" if part.number
-                 else part.title)
+        label = (f"{'app.' if 'appendix' in part.classes else 'ch.'}\u00a0{part.number}" if part.number
+                 else part.title)  # a no-break space: "ch. 2" never breaks
         for n, mark in enumerate(find_marks(part.body_ast), start=1):
             if not mark.path:
                 continue

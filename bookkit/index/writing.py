@@ -68,7 +68,7 @@ def _chapter_locators(locators: list[Locator]) -> list[str]:
     seen: dict[str, int] = {}
     for loc in locators:
         seen[loc.part] = seen.get(loc.part, 0) + 1
-        label = loc.label if seen[loc.part] == 1 else f"{loc.label} ({seen[loc.part]})"
+        label = loc.label if seen[loc.part] == 1 else f"{loc.label}\u00a0({seen[loc.part]})"
         out.append(_link(loc.anchor, label))
     return out
 
