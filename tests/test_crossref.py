@@ -234,3 +234,31 @@ def test_preview_resolves_every_reference_and_typesets_the_math(thesis):
     assert sources and all(s.startswith("/.cache/fonts/") or "/font" in s for s in sources), sources
     families = set(re.findall(r'font-family:\s*"([^"]+)"', page))
     assert families <= {"Source Serif Pro", "Source Code Pro", "Noto Sans CJK SC"}, families
+
+
+def test_every_reference_and_equation_resolved_in_every_output_in_packaged_fonts(thesis):
+    """Issue 15's "done": the thesis written for pandoc-crossref, in the print PDF, the screen PDF
+    and the EPUB (the preview has its own test above): no reference left unresolved (`??`, `@`,
+    a label), the equations numbered and typeset (vector in the PDFs, MathML with its TeX in the
+    EPUB), and only the faces bookkit ships."""
+    from bookkit.fonts import CJK_FAMILY, MONO_FAMILY, TEXT_FAMILY
+    from bookkit.render.fontguard import embedded_fonts
+
+    screen = run_cli("pdf", "--variant", "screen", "--book", str(thesis))
+    assert screen.code == 0 and "warning[" not in screen.err, screen.err
+    families = tuple(f.replace(" ", "-") for f in (TEXT_FAMILY, MONO_FAMILY, CJK_FAMILY))
+    for pdf in (thesis / PDF, thesis / "dist" / "light-in-small-rooms-screen.pdf"):
+        text = " ".join(_flat(t) for t in pdf_page_texts(pdf))
+        assert "??" not in text and "@" not in text and not re.search(r"\b(fig|tbl|eq|sec|lst)[:\-]\w", text)
+        for number in ("(2.1)", "(A.1)", "Equation 2.1", "Equation A.1", "Figure A.1", "Appendix A"):
+            assert number in text, (pdf.name, number)
+        fonts = embedded_fonts(pdf.read_bytes())  # the formulas are paths: no math font either
+        assert all(f.embedded and f.subset and not f.synthetic and f.name.startswith(families) for f in fonts), fonts
+    with zipfile.ZipFile(thesis / EPUB) as z:
+        names = z.namelist()
+        body = " ".join(z.read(n).decode() for n in names if n.endswith(".xhtml"))
+    visible = re.sub(r"<[^>]+>", "", body)
+    assert "??" not in visible and "$" not in visible and "@fig" not in visible and "@eq" not in visible
+    assert 'alttext="E^2 = (pc)^2 + (mc^2)^2"' in body and body.count("<math") >= 5
+    fonts = [n.rsplit("/", 1)[-1] for n in names if n.endswith((".otf", ".ttf"))]
+    assert fonts and all(n.startswith(("SourceSerifPro", "SourceCodePro", "NotoSansCJK")) for n in fonts), fonts
