@@ -209,7 +209,9 @@ def test_math_in_titles_reads_as_text_where_only_text_goes(thesis):
     with zipfile.ZipFile(thesis / EPUB) as z:
         nav = z.read(next(n for n in z.namelist() if n.endswith("nav.xhtml"))).decode()
         body = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml") and "nav" not in n)
+        ncx = z.read(next(n for n in z.namelist() if n.endswith(".ncx"))).decode()
     assert re.search(r'<a href="[^"]*#sec:derivation">Deriving E = mc²</a>', nav), nav
+    assert "<text>Deriving E = mc²</text>" in ncx and "<text>Light in Small Rooms</text>" in ncx, ncx
     heading = re.search(r'id="sec:derivation".*?<h1[^>]*>(.*?)</h1>', body, re.S).group(1)
     assert heading.startswith("Deriving <span") and 'alttext="E = mc^2"' in heading, heading
 

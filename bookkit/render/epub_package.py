@@ -74,6 +74,9 @@ def finish_epub(data: bytes, facts: PackageFacts, zip_time: tuple[int, int, int,
     nav_name = next(n for n in files if n.endswith("nav.xhtml"))
     pages = [(m.label, page_links[m.label]) for m in facts.marks if m.label in page_links]
     files[nav_name] = _finish_nav(files[nav_name], landmarks, pages, _caption_navs(facts.lists, id_files))
+    ncx_name = next((n for n in files if n.endswith(".ncx")), None)
+    if ncx_name is not None:
+        files[ncx_name] = _ncx_titles(files[ncx_name], files[nav_name])
     files[opf_name] = _finish_opf(files[opf_name], facts, stats)
     return _write_zip(files, zip_time)
 
@@ -319,6 +322,22 @@ def _math_as_text(nav) -> None:
         else:
             parent.text = (parent.text or "") + text
         parent.remove(span)
+
+
+def _ncx_titles(ncx: bytes, nav: bytes) -> bytes:
+    """The EPUB 2 contents (toc.ncx) with the titles of the nav's: pandoc writes a title's formula
+    there as nothing at all ("Deriving "), the nav has it as text (`_math_as_text`)."""
+    toc = etree.fromstring(nav).find(".//x:nav[@id='toc']", NS)
+    if toc is None:
+        return ncx
+    titles = {a.get("href"): " ".join("".join(a.itertext()).split()) for a in toc.iter(f"{{{NS['x']}}}a")}
+    tree = _parse(ncx)
+    ns = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    for point in tree.getroot().iterfind(".//n:navPoint", ns):
+        content, text = point.find("n:content", ns), point.find("n:navLabel/n:text", ns)
+        if content is not None and text is not None and titles.get(content.get("src")):
+            text.text = titles[content.get("src")]
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
 
 def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[tuple[str, str]],
