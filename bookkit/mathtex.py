@@ -25,7 +25,6 @@ import html
 import re
 from functools import lru_cache
 
-
 #: the body size ziamath draws at; the SVG is then sized in em, so only the ratio matters
 _DRAW_SIZE = 10.0
 #: `{#eq:x}` (pandoc-crossref) or `{#eq-x}` (Quarto) right after a display formula
@@ -189,7 +188,7 @@ def _script(text: str, mark: str) -> str:
     table = _SUPERSCRIPT if mark == "^" else _SUBSCRIPT
     if text and all(ch in table for ch in text):
         return "".join(table[ch] for ch in text)
-    return mark + _grouped(text)
+    return mark + (text if len(text) == 1 else f"({text})")
 
 
 def _grouped(text: str) -> str:
