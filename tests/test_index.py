@@ -71,6 +71,22 @@ def _index_links(pdf_path):
         return texts, first, links, labels
 
 
+def _letter_tops(pdf_path) -> dict[str, float]:
+    """The top of each letter group's heading (a line of one capital) on the Index's first page."""
+    import pypdfium2 as pdfium
+
+    with pdfium.PdfDocument(str(pdf_path)) as pdf:
+        page = next(p for p in pdf if p.get_textpage().get_text_range().startswith("Index"))
+        text = page.get_textpage()
+        tops = {}
+        for n in range(text.count_rects()):
+            rect = text.get_rect(n)
+            shown = text.get_text_bounded(*rect).strip()
+            if len(shown) == 1 and shown.isupper():
+                tops.setdefault(shown, rect[3])
+        return tops
+
+
 def _assert_locators_lead_to_terms(book, pdf_path):
     """Every page number the Index prints is a link; the number is the folio of the page the link
     leads to, and that page holds the marked words (each end of a range is checked so)."""
@@ -99,6 +115,9 @@ def test_fixture_index_in_print_pdf(tmp_path):
     assert re.search(r"^floods, 2–4$", text, re.MULTILINE), text  # a range over a passage, merged
     assert re.search(r"^Kaifeng, 7–8$", text, re.MULTILINE), text  # two marks on consecutive pages
     assert re.search(r"^Yellow River, vii, 1, 7$", text, re.MULTILINE), text  # a front-matter page in roman
+    # the two columns start level: the group heading the second column has no space above it
+    tops = _letter_tops(book / "dist" / "an-indexed-book.pdf")
+    assert abs(tops["D"] - tops["L"]) < 0.5, tops
     assert "Huang He. See Yellow River" in text and "silt, 5, 9. See also loess" in text
     assert re.search(r"^dams\nSanmenxia, \d+\nXiaolangdi, \d+$", text, re.MULTILINE), text  # sub-entries in order
     letters = re.findall(r"^([A-Z])$", text, re.MULTILINE)
