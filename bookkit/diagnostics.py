@@ -69,7 +69,7 @@ CODES: dict[str, str] = {
     "R004": "renderer reported a problem",
     "R005": "a change bookkit makes to WeasyPrint's layout is off (WeasyPrint's code differs)",
     "R006": "a font bookkit did not ship reached the PDF (the machine's font)",
-    "R007": "characters the italic face lacks, set in the roman face slanted by hand",
+    "R008": "characters the italic face lacks, set in the roman face slanted by hand",
     # math (issue 15)
     "M001": "formula the math converter cannot typeset (shown as its TeX)",
     # front and back matter (issue 16)

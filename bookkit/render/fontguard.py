@@ -31,7 +31,7 @@ class EmbeddedFont:
     def __str__(self) -> str:
         return (self.name + ("" if self.embedded else " (not embedded)")
                 + ("" if self.subset or not self.embedded else " (not subset)")
-                + (" (slanted by hand, R007)" if self.synthetic else ""))
+                + (" (slanted by hand, R008)" if self.synthetic else ""))
 
 
 def _base(name: str) -> tuple[str, bool]:
@@ -111,7 +111,7 @@ def foreign_fonts(pdf_bytes: bytes, families: set[str]) -> list[Diagnostic]:
 
 
 def synthetic_faces(pdf_bytes: bytes) -> list[Diagnostic]:
-    """R007 for every face WeasyPrint slanted by hand: italic text with characters the italic lacks."""
+    """R008 for every face WeasyPrint slanted by hand: italic text with characters the italic lacks."""
     slanted = {f.name for f in embedded_fonts(pdf_bytes) if f.synthetic}
     if not slanted:
         return []
@@ -121,7 +121,7 @@ def synthetic_faces(pdf_bytes: bytes) -> list[Diagnostic]:
         chars, pages = uses.get(name, (set(), set()))
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:8]) or "some characters"
         where = f" on PDF page {', '.join(str(p) for p in sorted(pages)[:5])}" if pages else ""
-        problems.append(warning("book", None, "R007",
+        problems.append(warning("book", None, "R008",
                                 f"italic {shown}{where}: the packaged italic has no such character, so the "
                                 f"roman face was slanted by hand ({name}); set them upright"))
     return problems

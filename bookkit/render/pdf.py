@@ -274,7 +274,7 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
 
 
 def _packaged_fonts_only(prepared: Prepared, cache: Cache, pdf_bytes: bytes) -> tuple[list[str], list[Diagnostic]]:
-    """The fonts the PDF carries, read from it, and R007 for a face slanted by hand;
+    """The fonts the PDF carries, read from it, and R008 for a face slanted by hand;
     BookError (R006) if any is the machine's."""
     from .fontguard import book_families, embedded_fonts, foreign_fonts, synthetic_faces
 
