@@ -16,18 +16,13 @@ from .diagnostics import BookError, Diagnostic, diagnostic
 from .matter import Role, role_of, untitled_roles
 from .resources import book_relative, vet_path
 from .templates_env import vet_book_files, vet_written_dirs
+from .titles import first_heading
 
 CHAPTER_DIR = "chapters"
 #: Chapters larger than this are refused before pandoc sees them. A long chapter is
 #: ~100 KB; at 2 MB pandoc and the checks already take ~20 s and ~0.5 GB, so anything
 #: bigger is almost certainly a mistake (a pasted dump) and must be split to build.
 MAX_CHAPTER_BYTES = 2 * 1024 * 1024
-
-#: an ATX level-1 heading; the title may be empty (`# {.dedication}`: an untitled page)
-_HEADING = re.compile(r"^ {0,3}#(?:[ \t]+(?P<title>.*?))?[ \t]*(?:\{(?P<attrs>[^}]*)\})?[ \t]*#*[ \t]*$")
-_SETEXT = re.compile(r"^(?P<title>.+?)\s*(?:\{(?P<attrs>[^}]*)\})?$")
-_SETEXT_UNDERLINE = re.compile(r"^ {0,3}=+\s*$")
-
 
 @dataclass
 class Chapter:
@@ -39,7 +34,7 @@ class Chapter:
     title: str = ""
     title_line: int | None = None
     classes: tuple[str, ...] = ()
-    number: int | None = None  # chapter number for numbered body chapters
+    number: int | str | None = None  # 3 for a numbered body chapter, "A" for an appendix
 
     untitled: bool = False  # `# {.dedication}`: the page has no title; `title` is the role's name
 
@@ -189,7 +184,7 @@ def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, lis
     if not text.strip():
         diags.append(diagnostic(rel, 1, "S004", "chapter is empty"))
         return chapter, diags
-    title, line, classes = _first_heading(text)
+    title, line, classes = first_heading(text)
     role = role_of(classes)
     if title is None:
         diags.append(diagnostic(rel, 1, "S001", "chapter does not open with a level-1 title ('# Title')"))
@@ -205,65 +200,18 @@ def _read_chapter(root: Path, rel: str, index: int) -> tuple[Chapter | None, lis
     return chapter, diags
 
 
-def _first_heading(text: str) -> tuple[str | None, int | None, tuple[str, ...]]:
-    """The title the chapter opens with, as pandoc reads it: an ATX `# Title` or a setext
-    `Title` over a line of `=`, after any blank lines, HTML comments and a YAML metadata block.
-
-    This runs before pandoc (chapter numbering needs the classes); the S001 rule in
-    bookkit/check compares the answer with pandoc's AST, so the two cannot disagree silently.
-    """
-    lines = text.split("\n")
-    number = 0
-    while number < len(lines):
-        line = lines[number]
-        if not line.strip():
-            number += 1
-            continue
-        if number == 0 and line.rstrip() == "---" and len(lines) > 1 and lines[1].strip():
-            end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-            if end is None:
-                return None, None, ()
-            number = end + 1  # a YAML metadata block: pandoc reads it as metadata, not text
-            continue
-        if line.lstrip().startswith("<!--"):
-            rest = "\n".join(lines[number:])
-            end = rest.find("-->")
-            if end < 0:
-                return None, None, ()
-            number += rest[:end].count("\n") + 1
-            if rest[end + 3:].split("\n", 1)[0].strip():
-                return None, None, ()
-            continue
-        break
-    else:
-        return None, None, ()
-    line = lines[number]
-    atx = _HEADING.match(line)
-    if atx:
-        return _title(atx.group("title"), atx.group("attrs"), number + 1)
-    underline = lines[number + 1] if number + 1 < len(lines) else ""
-    if _SETEXT_UNDERLINE.match(underline) and not line.startswith(("    ", "\t")):
-        setext = _SETEXT.match(line.strip())
-        if setext:  # always, for a line that is not blank
-            return _title(setext.group("title"), setext.group("attrs"), number + 1)
-    return None, None, ()
-
-
-def _title(title: str | None, attrs: str | None, line: int) -> tuple[str, int, tuple[str, ...]]:
-    tokens = (attrs or "").split()
-    classes = tuple(tok[1:] for tok in tokens if tok.startswith("."))
-    if "-" in tokens:
-        classes += ("unnumbered",)
-    return (title or "").strip(), line, classes
-
-
 def _number_chapters(chapters: list[Chapter]) -> None:
-    """Numbers for the body chapters; a chapter with a role, `.unnumbered` or `.appendix` has none."""
+    """Numbers for the body chapters (1, 2, …) and letters for the appendices (A, B, …);
+    a chapter with a role or `.unnumbered` has none."""
     number = 0
+    appendices = 0
     seen_body = False
     for chapter in chapters:
         if "appendix" in chapter.classes:
             chapter._after_body = True
+            if "unnumbered" not in chapter.classes:
+                appendices += 1
+                chapter.number = appendix_letter(appendices)
             continue
         if chapter.role is not None or "unnumbered" in chapter.classes or "frontmatter" in chapter.classes:
             chapter._after_body = seen_body
@@ -273,13 +221,22 @@ def _number_chapters(chapters: list[Chapter]) -> None:
         chapter.number = number
 
 
+def appendix_letter(position: int) -> str:
+    """A, B, …, Z, then AA, AB, … for the appendix at `position` (from 1)."""
+    letters = ""
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def matter_order(chapters: list[Chapter]) -> list[Diagnostic]:
     """P001: a front-matter role after the first numbered chapter, or a back-matter role before it.
 
     The print edition lays the front matter out before the body with roman folios, so
     a dedication read after chapter 1 would land on a page it cannot have.
     """
-    first = next((c for c in chapters if c.number is not None), None)
+    first = next((c for c in chapters if isinstance(c.number, int)), None)
     if first is None:
         return []
     out = []

@@ -112,6 +112,8 @@ CODES: dict[str, Code] = _codes(
     Code("R006", ERROR, "a font bookkit did not ship reached the PDF (the machine's), with the characters and page",
          BUILD),
     Code("R007", ERROR, "pandoc failed: it stopped with an error, or ran for more than 10 minutes", BOTH),
+    Code("R008", WARNING, "italic characters the packaged italic face lacks (Greek, Cyrillic), set in the roman face "
+                          "slanted by hand, with the characters and page: set them upright", BUILD),
     # math (issue 15)
     Code("M001", WARNING, "a formula the math converter (latex2mathml) cannot typeset, at the formula (shown as its "
                           "TeX)"),

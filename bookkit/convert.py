@@ -44,7 +44,7 @@ class Converted:
     title: str
     title_html: str
     classes: tuple[str, ...]
-    number: int | None
+    number: int | str | None  # a chapter's number, an appendix's letter
     kind: str  # front, body or back
     ast: dict
     title_ast: dict = field(default_factory=dict)  # the title as a one-paragraph document

@@ -12,7 +12,7 @@ is numbered — figures by `transforms.number_figures`, tables and listings by
     -@fig:x                 3.2          (an equation: (3.2))
     [@fig:a; @fig:b]        Figures 3.2 and 3.4
     [@fig:a; @tbl:b]        Figure 3.2 and Table 3.1
-    @sec:x                  Section 3.2 (a chapter's title: Chapter 3)
+    @sec:x                  Section 3.2 (a chapter's title: Chapter 3; an appendix's: Appendix A)
     [@fig:x]{.page}         Figure 3.2 on page 47 in the print PDF, Figure 3.2 elsewhere
     [@fig:x; @smith2020]    Figure 3.2, then the citation of smith2020 (the filter splits it)
 
@@ -63,7 +63,7 @@ def span_labels(span: dict) -> list[str]:
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # figure, table, equation, listing, section, chapter
+    kind: str  # figure, table, equation, listing, section, chapter, appendix
     number: str  # "3.2", or "" for a heading referred to by its title
     title: str = ""
 
@@ -79,7 +79,8 @@ def targets(parts) -> dict[str, Target]:
             for label, number in table.items():
                 found.setdefault(label, Target(kind, number))
         if label_kind(part.slug) == "section":
-            found.setdefault(part.slug, Target("chapter", str(part.number or ""), part.title))
+            kind = "appendix" if "appendix" in part.classes else "chapter"
+            found.setdefault(part.slug, Target(kind, str(part.number or ""), part.title))
         found.update({k: v for k, v in _sections(part).items() if k not in found})
     return found
 

@@ -13,6 +13,10 @@ Display equations with a label — pandoc-crossref's `$$…$$ {#eq:x}` or Quarto
 `{#eq-x}` — are numbered per chapter, `(C.N)`, at the right margin; the label → number
 table is kept on the part (`Converted.equations`) for cross-references. A formula the
 converter cannot read is reported by check (M001, `check/prelayout.py`) and shown as its TeX, as code.
+
+Where only text can go — the contents, the EPUB's and the PDF's navigation, the running
+head, a reference to a section by its title — a formula is written as its text
+(`mathml.plain_text`: `E = mc²`, `α`), never as `$…$`.
 """
 
 from __future__ import annotations
@@ -21,33 +25,13 @@ import html
 import re
 from functools import lru_cache
 
+from .mathml import Unconvertible, to_mathml
+from .transforms import iter_nodes, stringify
+
 #: the body size ziamath draws at; the SVG is then sized in em, so only the ratio matters
 _DRAW_SIZE = 10.0
 #: `{#eq:x}` (pandoc-crossref) or `{#eq-x}` (Quarto) right after a display formula
 _LABEL = re.compile(r"^\{#(eq[:\-][^\s}]+)\}$")
-
-
-class Unconvertible(Exception):
-    """latex2mathml could not read the TeX, or read a command it does not know."""
-
-
-@lru_cache(maxsize=4096)
-def to_mathml(tex: str, display: bool) -> str:
-    """The formula as one `<math>` element with the TeX as `alttext`; raises Unconvertible."""
-    from latex2mathml.converter import convert
-    from lxml import etree
-
-    try:
-        mathml = convert(tex, display="block" if display else "inline")
-        root = etree.fromstring(mathml.encode("utf-8"))
-    except Exception:  # latex2mathml raises many types (or writes broken XML), all meaning "cannot read this"
-        raise Unconvertible("latex2mathml cannot read it") from None
-    for element in root.iter():
-        text = (element.text or "").strip()
-        if re.match(r"\\[A-Za-z]+", text):  # latex2mathml keeps unknown commands as text
-            raise Unconvertible(f"latex2mathml does not know the command {text.split()[0]}")
-    root.set("alttext", tex.strip())
-    return etree.tostring(root, encoding="unicode")
 
 
 def typeset_math(part) -> None:
@@ -55,10 +39,19 @@ def typeset_math(part) -> None:
     number the labelled display equations and record them in `part.equations`."""
     counter = [0]
     equations: dict[str, str] = {}
+    _name_headings(part.body_ast.get("blocks", []))
     for doc in (part.title_ast, part.body_ast):
         for inlines in _lists_holding_math(doc.get("blocks", [])):
             _replace_in(inlines, part.number, counter, equations)
     part.equations = equations
+
+
+def _name_headings(blocks: list) -> None:
+    """A heading holding math gets its title as text in `data-plain-title`: print.css makes it
+    the PDF bookmark, which would otherwise leave the drawn formula out."""
+    for node in iter_nodes(blocks):
+        if node["t"] == "Header" and _lists_holding_math(node["c"][2]):
+            node["c"][1][2].append(["plain-title", " ".join(stringify(node["c"][2]).split())])
 
 
 def _lists_holding_math(node) -> list[list]:
@@ -125,6 +118,7 @@ def _label_after(inlines: list, index: int) -> tuple[str | None, int]:
     return None, 0
 
 
+#: operators set with a space either side in plain text (not inside a sub- or superscript)
 _MATH_ELEMENT = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
 
 

@@ -11,6 +11,8 @@ import posixpath
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .mathml import plain_text, raw_plain_text
+
 Node = dict[str, Any]
 
 
@@ -58,6 +60,10 @@ def stringify(inlines: list) -> str:
             parts.append(" ")
         elif t == "Note":
             continue
+        elif t == "Math":  # a title's formula as text: the contents, navigation, running head
+            parts.append(plain_text(node["c"][1]))
+        elif t == "RawInline" and node["c"][0] == "html":  # a formula typeset_math has replaced
+            parts.append(raw_plain_text(node["c"][1]) or "")
     return "".join(parts)
 
 
@@ -125,7 +131,7 @@ def figure(ident: str, src: str, alt: str, caption: list, classes: list[str]) ->
     }
 
 
-def number_figures(ast: dict, chapter_number: int | None, word: str = "Figure") -> dict[str, str]:
+def number_figures(ast: dict, chapter_number: int | str | None, word: str = "Figure") -> dict[str, str]:
     """Prefix the captions of a chapter's figures with 'Figure C.N.' (N counts per chapter; a
     part without a chapter number has plain N); returns label → number of those with an id."""
     numbers: dict[str, str] = {}

@@ -70,3 +70,12 @@ def test_ace_finds_no_violation_in_the_lists_of_figures_and_tables(tmp_path):
     outcome, found = _violations(book / "dist" / "soup-and-bread.epub", tmp_path / "ace")
     assert not found, found
     assert outcome == "pass"
+
+
+def test_ace_finds_no_violation_in_every_front_and_back_matter_role(tmp_path):
+    """The matter fixture: dedication, epigraph, foreword, preface, acknowledgements, afterword,
+    glossary, about the author and colophon, each with its epub:type and role (issue 16)."""
+    book, _ = built_copy(tmp_path, "matter", "epub")
+    outcome, found = _violations(book / "dist" / "front-back-and-between.epub", tmp_path / "ace")
+    assert not found, found
+    assert outcome == "pass"

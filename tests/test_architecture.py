@@ -19,13 +19,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "bookkit"
 #: Lines a module may have; a module over it does more than one job.
 MAX_LINES = 300
 
-#: Modules still over MAX_LINES, each owned by other work of issue 14 that splits or shrinks it.
-#: Shrink this list as they are; an entry that is no longer over the limit fails the test.
-OVER_THE_LIMIT = {
-    "index.py",  # the back-of-book index (leftovers)
-}
-
-
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -157,10 +150,8 @@ def test_pipeline_and_book_model_import_no_renderer():
 def test_modules_stay_small():
     sizes = {path.relative_to(PACKAGE).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
              for path in PACKAGE.rglob("*.py")}
-    over = {name: lines for name, lines in sizes.items() if lines > MAX_LINES and name not in OVER_THE_LIMIT}
+    over = {name: lines for name, lines in sizes.items() if lines > MAX_LINES}
     assert over == {}, f"modules over {MAX_LINES} lines (split them by job): {over}"
-    stale = sorted(name for name in OVER_THE_LIMIT if sizes.get(name, 0) <= MAX_LINES)
-    assert stale == [], f"no longer over {MAX_LINES} lines: take them off OVER_THE_LIMIT: {stale}"
 
 
 @pytest.mark.parametrize("layer", ["bookkit.render.shared.printlayout.incremental", "bookkit.render.shared.coverart",

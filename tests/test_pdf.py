@@ -275,6 +275,28 @@ def test_our_book_has_no_moved_note_and_a_true_contents(our_book):
         assert labels(pdf)[0] == "i" and "1" in labels(pdf)
 
 
+def test_our_book_embeds_only_real_packaged_faces(our_book):
+    """No face WeasyPrint made up: an italic run whose character only the roman face has (the
+    U+2010 hyphen of a hyphenated italic word), or Chinese in italics, used to come out as a
+    roman face slanted by hand, `Source-Serif-Pro-Oblique` and `Noto-Sans-CJK-SC-Oblique`."""
+    from bookkit.render.fontguard import embedded_fonts
+
+    from bookkit.fonts import CJK_FAMILY, MONO_FAMILY, text_faces
+
+    result, path = our_book
+    assert result.code == 0, result.err
+    weights = {400: "", 600: "-Semi-Bold", 700: "-Bold"}
+    real = {f.family.replace(" ", "-") + weights[f.weight] + ("-Italic" if f.style == "italic" else "")
+            for f in text_faces()}
+    real |= {MONO_FAMILY.replace(" ", "-") + w + s for w in ("", "-Bold") for s in ("", "-Italic")}
+    real.add(CJK_FAMILY.replace(" ", "-"))
+    fonts = [f.name for f in embedded_fonts(path.read_bytes())]
+    assert "Source-Serif-Pro-Italic" in fonts and "Noto-Sans-CJK-SC" in fonts, fonts
+    assert set(fonts) <= real, sorted(set(fonts) - real)
+    fonts_line = next(line for line in result.out.splitlines() if "fonts embedded" in line)
+    assert "Oblique" not in fonts_line, fonts_line
+
+
 def test_note_calls_side_by_side_are_separated_and_never_start_a_line(tmp_path):
     """`[@key].[^note]` sets two calls together: they read 1,2 (not 12) in both outputs, and a
     call is never carried to the start of a line away from the word it follows."""

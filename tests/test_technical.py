@@ -237,6 +237,20 @@ def test_a_machine_font_fails_the_build(tmp_path):
     assert not (book / "dist" / "numbers-and-programs.pdf").exists()
 
 
+def test_italic_the_italic_face_lacks_is_reported_and_listed_truly(tmp_path):
+    """Source Serif Pro's italics have no Greek: WeasyPrint slants the roman α by hand. The build
+    says so (R008, with the character and page) and the preflight marks the face as made up."""
+    book = copy_book("tiny", tmp_path)
+    chapter = sorted((book / "chapters").glob("*.md"))[0]
+    with chapter.open("a", encoding="utf-8") as f:
+        f.write("\nThe angle *α* in italics.\n")
+    result = run_cli("pdf", "--book", str(book))
+    assert result.code == 0, result.err
+    assert re.search(r"warning\[R008\]: italic 'α' \(U\+03B1\) on PDF page \d+: .*\(Source-Serif-Pro-Oblique\)",
+                     result.err), result.err
+    assert "Source-Serif-Pro-Oblique (slanted by hand, R008)" in result.out, result.out
+
+
 def test_screen_pdf_has_the_math_and_code_and_unique_anchors(technical):
     book, _ = technical
     result = run_cli("pdf", "--variant", "screen", "--book", str(book))

@@ -26,7 +26,7 @@ MATH_WARNING = re.compile(r"Could not convert TeX math (?P<tex>.*), rendering as
 def math_rules(chapter: Chapter, sites: list[Site]) -> list[Diagnostic]:
     """M001 for every formula the math converter (`bookkit/mathtex.py`, latex2mathml) cannot
     read, at the formula: the outputs show its TeX as code instead."""
-    from ..mathtex import Unconvertible, to_mathml
+    from ..mathml import Unconvertible, to_mathml
 
     out = []
     for site in (s for s in sites if s.kind == "math"):

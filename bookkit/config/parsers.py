@@ -41,6 +41,7 @@ CROSSREF_WORDS: dict[str, str] = {
     "figure": "Figure", "figures": "Figures", "table": "Table", "tables": "Tables",
     "equation": "Equation", "equations": "Equations", "listing": "Listing", "listings": "Listings",
     "section": "Section", "sections": "Sections", "chapter": "Chapter", "chapters": "Chapters",
+    "appendix": "Appendix", "appendices": "Appendices",
     "page": "on page", "and": "and",
 }
 

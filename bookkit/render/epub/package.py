@@ -18,6 +18,7 @@ from lxml import etree
 
 from ...matter import ROLES as MATTER_ROLES
 from .accessibility import ContentStats, accessibility_entries, count_content
+from .navtext import math_as_text, ncx_titles
 from .pagebreaks import place_page_breaks
 from .xhtml import EPUB_TYPE, NS, XML_LANG, parse, serialize
 
@@ -68,6 +69,9 @@ def finish_epub(data: bytes, facts: PackageFacts, zip_time: tuple[int, int, int,
     nav_name = next(n for n in files if n.endswith("nav.xhtml"))
     pages = [(m.label, page_links[m.label]) for m in facts.marks if m.label in page_links]
     files[nav_name] = _finish_nav(files[nav_name], landmarks, pages, _caption_navs(facts.lists, id_files))
+    ncx_name = next((n for n in files if n.endswith(".ncx")), None)
+    if ncx_name is not None:
+        files[ncx_name] = ncx_titles(files[ncx_name], files[nav_name])
     files[opf_name] = _finish_opf(files[opf_name], facts, stats)
     return _write_zip(files, zip_time)
 
@@ -204,6 +208,8 @@ def _finish_nav(data: bytes, landmarks: list[tuple[str, str, str]], pages: list[
     if nav is None:
         return data
     toc = root.find(".//x:nav[@id='toc']", NS)
+    if toc is not None:
+        math_as_text(toc)
     for caption_nav in reversed(caption_navs):  # after the contents, in book.yaml's order
         (toc if toc is not None else nav).addnext(caption_nav)
     if pages:

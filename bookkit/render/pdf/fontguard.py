@@ -23,9 +23,15 @@ class EmbeddedFont:
     subset: bool  # the name carries a subset tag (ABCDEF+)
     embedded: bool  # the font program is in the file
 
+    @property
+    def synthetic(self) -> bool:
+        """A roman face WeasyPrint slanted by hand (pango names it `-Oblique`; a real italic is `-Italic`)."""
+        return self.name.endswith("-Oblique")
+
     def __str__(self) -> str:
         return (self.name + ("" if self.embedded else " (not embedded)")
-                + ("" if self.subset or not self.embedded else " (not subset)"))
+                + ("" if self.subset or not self.embedded else " (not subset)")
+                + (" (slanted by hand, R008)" if self.synthetic else ""))
 
 
 def _base(name: str) -> tuple[str, bool]:
@@ -101,6 +107,23 @@ def foreign_fonts(pdf_bytes: bytes, families: set[str]) -> list[Diagnostic]:
                               f"the machine's font {name} was used for {shown}{where}: no font bookkit ships "
                               "has those characters; replace them, or give a face that has them "
                               "with @font-face in styles/book.css"))
+    return problems
+
+
+def synthetic_faces(pdf_bytes: bytes) -> list[Diagnostic]:
+    """R008 for every face WeasyPrint slanted by hand: italic text with characters the italic lacks."""
+    slanted = {f.name for f in embedded_fonts(pdf_bytes) if f.synthetic}
+    if not slanted:
+        return []
+    uses = _characters_set_in(pdf_bytes, slanted)
+    problems = []
+    for name in sorted(slanted):
+        chars, pages = uses.get(name, (set(), set()))
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:8]) or "some characters"
+        where = f" on PDF page {', '.join(str(p) for p in sorted(pages)[:5])}" if pages else ""
+        problems.append(diagnostic("book", None, "R008",
+                                   f"italic {shown}{where}: the packaged italic has no such character, so the "
+                                   f"roman face was slanted by hand ({name}); set them upright"))
     return problems
 
 

@@ -60,10 +60,10 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
         if pdf_bytes is None:
             pdf_bytes = assemble(parts)
             cache.put("pdf", key, pdf_bytes)
-        fonts = _packaged_fonts_only(prepared, cache, pdf_bytes)
+        fonts, slanted = _packaged_fonts_only(prepared, cache, pdf_bytes)
         atomic_write(out, pdf_bytes)
         return PdfResult(out, parts.pages, variant, book.config.trim_inches, parts.bleed, parts.gutter,
-                         fonts, parts.diagnostics + off, spine=parts.pages * book.config.caliper,
+                         fonts, parts.diagnostics + off + slanted, spine=parts.pages * book.config.caliper,
                          laid_out=parts.stats.laid_out, reused=parts.stats.reused)
     floated = None
     if variant == "screen" and can_lay_out_in_parts(prepared):  # its figures float as the print edition's do
@@ -82,18 +82,20 @@ def render_pdf(prepared: Prepared, out: Path, cache: Cache, variant: str = "prin
         pdf_bytes = document.write_pdf(**options)
     pdf_bytes = add_page_labels(stable_document_id(pdf_bytes), page_label_ranges(len(document.pages), laid.body_start))
     diags[:] = prepared.report.settle(diags)
-    fonts = _packaged_fonts_only(prepared, cache, pdf_bytes)
+    fonts, slanted = _packaged_fonts_only(prepared, cache, pdf_bytes)
+    diags += slanted
     atomic_write(out, pdf_bytes)
     return PdfResult(out, len(document.pages), variant, book.config.trim_inches, laid.bleed, laid.gutter,
                      fonts, laid.diagnostics + diags + off, spine=len(document.pages) * book.config.caliper)
 
 
-def _packaged_fonts_only(prepared: Prepared, cache: Cache, pdf_bytes: bytes) -> list[str]:
-    """The fonts the PDF carries, read from it; BookError (R006) if any is the machine's."""
-    from .fontguard import book_families, embedded_fonts, foreign_fonts
+def _packaged_fonts_only(prepared: Prepared, cache: Cache, pdf_bytes: bytes) -> tuple[list[str], list[Diagnostic]]:
+    """The fonts the PDF carries, read from it, and R008 for a face slanted by hand;
+    BookError (R006) if any is the machine's."""
+    from .fontguard import book_families, embedded_fonts, foreign_fonts, synthetic_faces
 
     families = ({f.family for f in print_faces(prepared.text_characters(), cache, code=uses_code(prepared.parts))}
                 | book_families(prepared.book.root))
     prepared.report.settle(foreign_fonts(pdf_bytes, families))
-    return [str(f) for f in embedded_fonts(pdf_bytes)]
+    return [str(f) for f in embedded_fonts(pdf_bytes)], prepared.report.settle(synthetic_faces(pdf_bytes))
 
