@@ -222,9 +222,8 @@ def test_math_in_titles_reads_as_text_where_only_text_goes(thesis):
 def test_preview_resolves_every_reference_and_typesets_the_math(thesis):
     """The preview (bookkit watch) has every reference's text, a target for every link, the math
     drawn, and only packaged fonts."""
-    from bookkit.watch import preview_html
-
     from bookkit.cache import Cache
+    from bookkit.render.web.preview import preview_html
 
     page = preview_html(thesis, Cache(thesis), 1)
     links = re.findall(r'<a href="#([^"]+)" class="xref">([^<]*)</a>', page)
@@ -247,9 +246,8 @@ def test_every_reference_and_equation_resolved_in_every_output_in_packaged_fonts
     and the EPUB (the preview has its own test above): no reference left unresolved (`??`, `@`,
     a label), the equations numbered and typeset (vector in the PDFs, MathML with its TeX in the
     EPUB), and only the faces bookkit ships."""
-    from bookkit.render.fontguard import embedded_fonts
-
     from bookkit.fonts import CJK_FAMILY, MONO_FAMILY, TEXT_FAMILY
+    from bookkit.render.pdf.fontguard import embedded_fonts
 
     screen = run_cli("pdf", "--variant", "screen", "--book", str(thesis))
     assert screen.code == 0 and "warning[" not in screen.err, screen.err

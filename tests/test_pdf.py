@@ -279,9 +279,8 @@ def test_our_book_embeds_only_real_packaged_faces(our_book):
     """No face WeasyPrint made up: an italic run whose character only the roman face has (the
     U+2010 hyphen of a hyphenated italic word), or Chinese in italics, used to come out as a
     roman face slanted by hand, `Source-Serif-Pro-Oblique` and `Noto-Sans-CJK-SC-Oblique`."""
-    from bookkit.render.fontguard import embedded_fonts
-
     from bookkit.fonts import CJK_FAMILY, MONO_FAMILY, text_faces
+    from bookkit.render.pdf.fontguard import embedded_fonts
 
     result, path = our_book
     assert result.code == 0, result.err
