@@ -57,8 +57,10 @@ def sanitize(ast: dict, chapter: Chapter, fix: bool = True) -> list[Diagnostic]:
     """
     cleaner = _Cleaner(chapter, ast)
     target = ast if fix else copy.deepcopy(ast)
-    cleaner.lines = {id(copied): cleaner.lines.get(id(original))
-                     for original, copied in zip(iter_nodes(ast), iter_nodes(target), strict=True)}
+    if target is not ast and cleaner.lines:  # the raw fragments' lines, under their copies' ids
+        cleaner.lines = {id(copied): cleaner.lines[id(original)]
+                         for original, copied in zip(iter_nodes(ast), iter_nodes(target), strict=True)
+                         if id(original) in cleaner.lines}
     target["blocks"] = cleaner.blocks(target["blocks"])
     return cleaner.diags
 
